@@ -1,0 +1,228 @@
+"""``bpu-reports`` command line: parse, call, print. Nothing else lives here.
+
+Exit codes (SPEC §3): 0 done; 1 a batch ran but some reports failed; 2 bad input, with one
+line on stderr saying what is wrong and how to fix it (a traceback only with ``--verbose``).
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import traceback
+from pathlib import Path
+from typing import Annotated, Any
+
+import click
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from bpu_reports.config import Settings
+from bpu_reports.errors import BpuReportsError, ContractError
+from bpu_reports.period import Period
+
+try:  # recent Typer releases vendor their own copy of click
+    from typer._click import exceptions as _typer_click
+
+    CLICK_ERRORS: tuple[type[Exception], ...] = (
+        click.ClickException,
+        _typer_click.ClickException,
+    )
+except ImportError:  # pragma: no cover - older Typer uses click itself
+    CLICK_ERRORS = (click.ClickException,)
+
+app = typer.Typer(
+    name="bpu-reports",
+    help="Monthly BPU membership, compliance and outreach reports.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+db_app = typer.Typer(help="Build or load the DuckDB warehouse.", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+
+out_console = Console(highlight=False)
+err_console = Console(stderr=True, highlight=False)
+
+DbOption = Annotated[
+    Path | None,
+    typer.Option("--db", help="Warehouse file (env BPU_REPORTS_DB; default data/bpu.duckdb)."),
+]
+
+
+@app.callback()
+def _global(
+    ctx: typer.Context,
+    db: DbOption = None,
+    out: Annotated[
+        Path | None,
+        typer.Option("--out", help="Output folder (env BPU_REPORTS_OUT; default reports/)."),
+    ] = None,
+    verbose: Annotated[bool, typer.Option("--verbose", help="Tracebacks and details.")] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", help="Only errors.")] = False,
+) -> None:
+    ctx.obj = Settings.resolve(db=db, out=out, verbose=verbose, quiet=quiet)
+
+
+def _settings(ctx: typer.Context, db: Path | None = None) -> Settings:
+    settings: Settings = ctx.obj or Settings.resolve()
+    return settings.model_copy(update={"db": db}) if db else settings
+
+
+def _say(settings: Settings, text: str) -> None:
+    if not settings.quiet:
+        out_console.print(text)
+
+
+@db_app.command("init")
+def db_init(
+    ctx: typer.Context,
+    demo: Annotated[bool, typer.Option("--demo", help="Build the demo warehouse.")] = False,
+    scale: Annotated[str, typer.Option(help="bali (8 offices) or national (306).")] = "bali",
+    seed: Annotated[int | None, typer.Option(help="Random seed; same seed, same data.")] = None,
+    db: DbOption = None,
+) -> None:
+    """Build the demo warehouse (deterministic for a seed)."""
+    from bpu_reports.data import demo as demo_data
+
+    settings = _settings(ctx, db)
+    if not demo:
+        raise BpuReportsError(
+            "db init only builds the demo warehouse: add --demo, "
+            "or load real exports with `bpu-reports db import DIR`"
+        )
+    if scale not in ("bali", "national"):
+        raise BpuReportsError(f"unknown --scale {scale!r}: use bali or national")
+    kwargs: dict[str, Any] = {} if seed is None else {"seed": seed}
+    info = demo_data.build_demo(settings.db, scale=scale, **kwargs)
+    _say(
+        settings,
+        f"demo warehouse ({scale}) written to {settings.db}: data {info.first_period} … "
+        f"{info.last_period}, version {info.data_version}",
+    )
+
+
+@db_app.command("import")
+def db_import(
+    ctx: typer.Context,
+    folder: Annotated[Path, typer.Argument(help="Folder of NAME.csv / NAME.parquet files.")],
+    db: DbOption = None,
+) -> None:
+    """Validate a folder of contract files, then load it (all or nothing)."""
+    from bpu_reports.data.importer import import_folder
+
+    settings = _settings(ctx, db)
+    info = import_folder(folder, settings.db)
+    _say(
+        settings,
+        f"imported {folder} into {settings.db}: data {info.first_period} … {info.last_period}, "
+        f"version {info.data_version}",
+    )
+
+
+@app.command("metrics")
+def metrics_cmd(
+    ctx: typer.Context,
+    period: Annotated[str, typer.Option(help="Report month, YYYY-MM.")],
+    branch: Annotated[str | None, typer.Option(help="Branch code, e.g. DPS.")] = None,
+    region: Annotated[str | None, typer.Option(help="Region code, e.g. BANUSPA.")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="One JSON object on stdout.")] = False,
+    db: DbOption = None,
+) -> None:
+    """The metrics of one branch or region for one month."""
+    from bpu_reports.data import store
+    from bpu_reports.metrics import compute, resolve, unit
+    from bpu_reports.metrics.serialize import unit_to_dict
+
+    settings = _settings(ctx, db)
+    if (branch is None) == (region is None):
+        raise BpuReportsError("give exactly one of --branch CODE or --region CODE")
+    month = Period.parse(period)
+    con = store.connect(settings.db)
+    try:
+        scope = resolve(con, branch=branch, region=region)
+        result = unit(compute(con, month, scope), scope.kind, scope.code)  # type: ignore[arg-type]
+    finally:
+        con.close()
+    data = unit_to_dict(result)
+    if as_json:
+        sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+    else:
+        _print_metrics(data)
+
+
+def _print_metrics(data: dict[str, Any]) -> None:
+    from bpu_reports.report import formats as f
+
+    scope = data["scope"]
+    title = f"{scope['name']} ({scope['code']}) — {f.month(data['period'])}"
+    table = Table(title=title, show_header=True, header_style="bold")
+    table.add_column("metric")
+    table.add_column("value", justify="right")
+    t = data["target"]
+    rows = [
+        ("Registered (peserta terdaftar)", f.number(data["registered"])),
+        ("New (peserta baru)", f.number(data["new_registrations"])),
+        ("Active (aktif)", f.number(data["active"])),
+        ("In arrears (menunggak)", f.number(data["in_arrears"])),
+        ("Non-active (nonaktif)", f.number(data["inactive"])),
+        ("On time (tepat waktu)", f.number(data["on_time"])),
+        ("On-time rate", f.percent(data["on_time_rate"])),
+        ("Collected (iuran)", f.rupiah(data["collected_amount"])),
+        ("Target", f.number(t["target"])),
+        ("Target progress", f.percent(t["target_progress"])),
+        ("Projection for December", f.number(t["projection_december"])),
+        ("Net additions needed / month", f.number(t["required_monthly"])),
+    ]
+    for label, value in rows:
+        table.add_row(label, value)
+    out_console.print(table)
+
+
+@app.command("demo")
+def demo_cmd(ctx: typer.Context, db: DbOption = None) -> None:
+    """Build the Bali demo warehouse if missing and show KC Bali Denpasar for July 2017."""
+    from bpu_reports.data import demo as demo_data
+
+    settings = _settings(ctx, db)
+    if not settings.db.exists():
+        _say(settings, f"building the Bali demo warehouse at {settings.db} …")
+        demo_data.build_demo(settings.db, scale="bali")
+    metrics_cmd(ctx, period="2017-07", branch="DPS", db=settings.db)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the CLI; returns the exit code (also used by tests, in-process)."""
+    args = list(sys.argv[1:] if argv is None else argv)
+    verbose = "--verbose" in args
+    try:
+        app(args=args, prog_name="bpu-reports", standalone_mode=False)
+    except (typer.Exit, click.exceptions.Exit) as exc:
+        return int(exc.exit_code)
+    except (typer.Abort, click.exceptions.Abort):
+        err_console.print("aborted")
+        return 130
+    except CLICK_ERRORS as exc:
+        ctx = getattr(exc, "ctx", None)
+        hint = f" (see `{ctx.command_path} --help`)" if ctx is not None else ""
+        _error(f"{exc.format_message()}{hint}")  # type: ignore[attr-defined]
+        return 2
+    except ContractError as exc:
+        _error(str(exc))
+        for line in exc.details()[1:]:
+            err_console.print(f"  {line}", markup=False)
+        return exc.exit_code
+    except BpuReportsError as exc:
+        if verbose:
+            traceback.print_exc()
+        _error(str(exc))
+        return exc.exit_code
+    return 0
+
+
+def _error(message: str) -> None:
+    err_console.print(f"error: {message}", markup=False, soft_wrap=True)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    raise SystemExit(main())

@@ -1,0 +1,219 @@
+"""The data contract (SPEC §1): the six tables a data team exports to us.
+
+The tables are declared once, in ``TABLES``; the pandera schemas that validate an import and the
+DuckDB DDL of the warehouse are both derived from that one declaration.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+import pandera.pandas as pa
+
+Kind = Literal["code", "id", "text", "date", "int", "money", "bool"]
+
+CODE_PATTERN = r"^[A-Za-z0-9_-]{1,32}$"
+"""Branch and region codes: they become folder names, so nothing that could escape a path."""
+
+SEGMENTS = (
+    "ojek_online",
+    "pedagang_pasar",
+    "petani",
+    "nelayan",
+    "seniman",
+    "pemandu_wisata",
+    "lainnya",
+)
+CHANNELS = ("kantor", "sosialisasi", "wadah", "perisai", "online")
+OFFICE_TYPES = ("KC", "KCP")
+PERSONAL_COLUMNS = ("nik", "full_name", "phone")
+"""Columns real exports carry; kept in the warehouse, never read by a metric or a report."""
+
+_DUCKDB_TYPE: dict[Kind, str] = {
+    "code": "VARCHAR",
+    "id": "BIGINT",
+    "text": "VARCHAR",
+    "date": "DATE",
+    "int": "INTEGER",
+    "money": "BIGINT",
+    "bool": "BOOLEAN",
+}
+_PANDERA_TYPE: dict[Kind, str] = {
+    "code": "str",
+    "id": "Int64",
+    "text": "str",
+    "date": "datetime64[ns]",
+    "int": "Int64",
+    "money": "Int64",
+    "bool": "boolean",
+}
+
+
+@dataclass(frozen=True)
+class Field:
+    name: str
+    kind: Kind
+    nullable: bool = False
+    required: bool = True
+    unique: bool = False
+    isin: tuple[str, ...] = ()
+    min_value: int | None = None
+    max_value: int | None = None
+
+
+@dataclass(frozen=True)
+class ForeignKey:
+    column: str
+    table: str
+    ref_column: str
+
+
+@dataclass(frozen=True)
+class Table:
+    name: str
+    fields: tuple[Field, ...]
+    key: tuple[str, ...]
+    foreign_keys: tuple[ForeignKey, ...] = ()
+
+    @property
+    def required_columns(self) -> list[str]:
+        return [f.name for f in self.fields if f.required]
+
+    @property
+    def columns(self) -> list[str]:
+        return [f.name for f in self.fields]
+
+    def field(self, name: str) -> Field:
+        return next(f for f in self.fields if f.name == name)
+
+
+TABLES: dict[str, Table] = {
+    t.name: t
+    for t in (
+        Table(
+            "regions",
+            (Field("region_code", "code", unique=True), Field("region_name", "text")),
+            key=("region_code",),
+        ),
+        Table(
+            "branches",
+            (
+                Field("branch_code", "code", unique=True),
+                Field("branch_name", "text"),
+                Field("region_code", "code"),
+                Field("office_type", "code", isin=OFFICE_TYPES),
+            ),
+            key=("branch_code",),
+            foreign_keys=(ForeignKey("region_code", "regions", "region_code"),),
+        ),
+        Table(
+            "participants",
+            (
+                Field("participant_id", "id", unique=True),
+                Field("branch_code", "code"),
+                Field("registered_on", "date"),
+                Field("segment", "code"),
+                Field("channel", "code"),
+                Field("declared_income", "money", min_value=0),
+                Field("has_jht", "bool"),
+                Field("event_id", "id", nullable=True),
+                Field("exited_on", "date", nullable=True),
+                *(Field(c, "text", nullable=True, required=False) for c in PERSONAL_COLUMNS),
+            ),
+            key=("participant_id",),
+            foreign_keys=(
+                ForeignKey("branch_code", "branches", "branch_code"),
+                ForeignKey("event_id", "outreach_events", "event_id"),
+            ),
+        ),
+        Table(
+            "contributions",
+            (
+                Field("payment_id", "id", unique=True),
+                Field("participant_id", "id"),
+                Field("paid_on", "date"),
+                Field("first_month", "date"),
+                Field("months", "int", min_value=1, max_value=12),
+                Field("amount_jkk", "money", min_value=0),
+                Field("amount_jkm", "money", min_value=0),
+                Field("amount_jht", "money", min_value=0),
+            ),
+            key=("payment_id",),
+            foreign_keys=(ForeignKey("participant_id", "participants", "participant_id"),),
+        ),
+        Table(
+            "outreach_events",
+            (
+                Field("event_id", "id", unique=True),
+                Field("branch_code", "code"),
+                Field("held_on", "date"),
+                Field("title", "text"),
+                Field("venue", "text"),
+                Field("segment", "code"),
+                Field("potential", "int", min_value=0),
+            ),
+            key=("event_id",),
+            foreign_keys=(ForeignKey("branch_code", "branches", "branch_code"),),
+        ),
+        Table(
+            "targets",
+            (
+                Field("branch_code", "code"),
+                Field("year", "int", min_value=2000, max_value=2100),
+                Field("target_registered", "int", min_value=0),
+            ),
+            key=("branch_code", "year"),
+            foreign_keys=(ForeignKey("branch_code", "branches", "branch_code"),),
+        ),
+    )
+}
+LOAD_ORDER = ("regions", "branches", "outreach_events", "participants", "contributions", "targets")
+
+
+def ddl(table: Table) -> str:
+    """``CREATE TABLE`` statement of the warehouse table for ``table``."""
+    cols = [
+        f"{f.name} {_DUCKDB_TYPE[f.kind]}{'' if f.nullable else ' NOT NULL'}" for f in table.fields
+    ]
+    cols.append(f"PRIMARY KEY ({', '.join(table.key)})")
+    return f"CREATE TABLE {table.name} (\n  " + ",\n  ".join(cols) + "\n)"
+
+
+def _checks(f: Field) -> list[pa.Check]:
+    checks: list[pa.Check] = []
+    if f.kind == "code":
+        checks.append(
+            pa.Check.str_matches(CODE_PATTERN, error="a code of letters, digits, '_' or '-'")
+        )
+    if f.kind in ("text", "code"):
+        checks.append(pa.Check(lambda s: s.str.strip().str.len() > 0, error="not empty"))
+    if f.isin:
+        checks.append(pa.Check.isin(list(f.isin), error=f"one of {', '.join(f.isin)}"))
+    if f.min_value is not None:
+        checks.append(pa.Check.ge(f.min_value, error=f">= {f.min_value}"))
+    if f.max_value is not None:
+        checks.append(pa.Check.le(f.max_value, error=f"<= {f.max_value}"))
+    return checks
+
+
+def schema(table: Table) -> pa.DataFrameSchema:
+    """pandera schema of one table: types (coerced), required columns, nullability, ranges."""
+    columns = {
+        f.name: pa.Column(
+            _PANDERA_TYPE[f.kind],
+            checks=_checks(f),
+            nullable=f.nullable,
+            unique=f.unique,
+            required=f.required,
+            coerce=True,
+        )
+        for f in table.fields
+    }
+    return pa.DataFrameSchema(
+        columns,
+        name=table.name,
+        strict="filter",  # extra columns are allowed in exports and dropped on load
+        unique=list(table.key) if len(table.key) > 1 else None,
+        report_duplicates="all",
+    )

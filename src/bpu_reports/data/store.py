@@ -1,0 +1,168 @@
+"""The DuckDB warehouse: where it lives, how it is opened, and how it is (re)built atomically.
+
+A warehouse is always built in a temporary file beside its final path and renamed into place
+when complete, so a failed import or demo build leaves the previous warehouse byte for byte as
+it was, and a reader never sees a half-loaded one.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import hashlib
+import json
+import os
+import tempfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+
+from bpu_reports.config import Settings
+from bpu_reports.data.contract import LOAD_ORDER, TABLES, ddl
+from bpu_reports.errors import WarehouseError
+from bpu_reports.period import Period
+
+SCHEMA_VERSION = 1
+
+
+def default_path() -> Path:
+    """Warehouse path: ``$BPU_REPORTS_DB`` or ``data/bpu.duckdb``."""
+    return Settings.resolve().db
+
+
+@dataclass(frozen=True)
+class WarehouseInfo:
+    """What a report needs to know about the data it was made from."""
+
+    path: str
+    source: str  # "demo:bali", "demo:national" or "import:<folder>"
+    is_demo: bool
+    data_version: str
+    first_period: Period
+    last_period: Period
+    data_cutoff: dt.date  # the last date any row carries
+    built_at: str
+
+    def covers(self, period: Period) -> bool:
+        return self.first_period <= period <= self.last_period
+
+
+def connect(path: Path | str | None = None, *, read_only: bool = True) -> duckdb.DuckDBPyConnection:
+    """Open an existing warehouse; errors say what to run to get one."""
+    db = Path(path) if path is not None else default_path()
+    if not db.exists():
+        raise WarehouseError(
+            f"no warehouse at {db}: build one with `bpu-reports db init --demo` "
+            "or load exports with `bpu-reports db import DIR`"
+        )
+    try:
+        con = duckdb.connect(str(db), read_only=read_only)
+    except duckdb.IOException as exc:
+        if "lock" in str(exc).lower():
+            raise WarehouseError(
+                f"warehouse {db} is locked by another process: wait for it to finish, then retry"
+            ) from exc
+        raise WarehouseError(f"cannot open warehouse {db}: {_first_line(exc)}") from exc
+    except duckdb.Error as exc:
+        raise WarehouseError(
+            f"warehouse {db} is not a readable DuckDB file ({_first_line(exc)}): "
+            "rebuild it with `bpu-reports db init --demo` or `bpu-reports db import DIR`"
+        ) from exc
+    try:
+        version = con.execute("SELECT value FROM _meta WHERE key = 'schema_version'").fetchone()
+    except duckdb.Error as exc:
+        con.close()
+        raise WarehouseError(
+            f"{db} is not a bpu-reports warehouse (no _meta table): rebuild it"
+        ) from exc
+    if version is None or int(version[0]) != SCHEMA_VERSION:
+        con.close()
+        raise WarehouseError(f"{db} has warehouse layout {version}, expected {SCHEMA_VERSION}")
+    return con
+
+
+def info(con: duckdb.DuckDBPyConnection) -> WarehouseInfo:
+    meta = dict(con.execute("SELECT key, value FROM _meta").fetchall())
+    return WarehouseInfo(
+        path=meta.get("path", ""),
+        source=meta["source"],
+        is_demo=meta["source"].startswith("demo:"),
+        data_version=meta["data_version"],
+        first_period=Period.parse(meta["first_period"]),
+        last_period=Period.parse(meta["last_period"]),
+        data_cutoff=dt.date.fromisoformat(meta["data_cutoff"]),
+        built_at=meta["built_at"],
+    )
+
+
+@contextlib.contextmanager
+def build(path: Path | str, *, source: str) -> Iterator[duckdb.DuckDBPyConnection]:
+    """Yield a connection to a new, empty warehouse; publish it at ``path`` only on success.
+
+    The caller fills the contract tables; on leaving the block the metadata (data version,
+    period range) is computed, the file is closed and renamed over ``path``. If the block
+    raises, the temporary file is removed and ``path`` is untouched.
+    """
+    final = Path(path)
+    final.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{final.name}.", suffix=".building", dir=final.parent)
+    os.close(fd)
+    tmp = Path(tmp_name)
+    tmp.unlink()  # DuckDB must create the file itself
+    con = duckdb.connect(str(tmp))
+    try:
+        for name in LOAD_ORDER:
+            con.execute(ddl(TABLES[name]))
+        con.execute("CREATE TABLE _meta (key VARCHAR PRIMARY KEY, value VARCHAR NOT NULL)")
+        yield con
+        _write_meta(con, source=source)
+        con.execute("CHECKPOINT")
+        con.close()
+        os.replace(tmp, final)
+    except BaseException:
+        con.close()
+        for leftover in (tmp, Path(f"{tmp}.wal")):
+            leftover.unlink(missing_ok=True)
+        raise
+
+
+def table_checksums(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
+    """Order-independent checksum of every contract table (row count and summed row hashes)."""
+    sums = {}
+    for name in LOAD_ORDER:
+        count, total = con.execute(f"SELECT count(*), sum(hash(t)) FROM {name} t").fetchone()  # type: ignore[misc]
+        sums[name] = f"{count}:{total or 0}"
+    return sums
+
+
+def _write_meta(con: duckdb.DuckDBPyConnection, *, source: str) -> None:
+    sums = table_checksums(con)
+    version = hashlib.sha256(json.dumps(sums, sort_keys=True).encode()).hexdigest()[:16]
+    first, last, cutoff = con.execute(
+        """
+        SELECT min(d), max(d), max(d) FROM (
+            SELECT registered_on AS d FROM participants
+            UNION ALL SELECT paid_on FROM contributions
+            UNION ALL SELECT held_on FROM outreach_events
+        )
+        """
+    ).fetchone()  # type: ignore[misc]
+    if first is None:
+        raise WarehouseError("the data holds no participants, payments or events: nothing to load")
+    meta = {
+        "schema_version": str(SCHEMA_VERSION),
+        "source": source,
+        "data_version": version,
+        "checksums": json.dumps(sums, sort_keys=True),
+        "first_period": str(Period.of(first)),
+        "last_period": str(Period.of(last)),
+        "data_cutoff": cutoff.isoformat(),
+        "built_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+    }
+    con.executemany("INSERT INTO _meta VALUES (?, ?)", list(meta.items()))
+
+
+def _first_line(exc: BaseException) -> str:
+    return str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__

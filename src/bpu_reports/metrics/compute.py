@@ -1,0 +1,95 @@
+"""Compute every metric of a scope for one report month in one pass over the warehouse."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+import duckdb
+import pandas as pd
+
+from bpu_reports.data import store
+from bpu_reports.errors import PeriodError
+from bpu_reports.metrics import breakdowns, cohorts, compliance, membership, outreach, panel
+from bpu_reports.metrics.scope import Scope
+from bpu_reports.metrics.targets import branch_targets, summarise
+from bpu_reports.period import Period
+
+
+@dataclass(frozen=True)
+class MetricSet:
+    """All metrics of every branch of a scope for one month: tidy frames keyed by
+    ``branch_code``. Frames hold raw counts; suppress small cells before display
+    (``metrics.privacy``)."""
+
+    period: Period
+    scope: Scope
+    warehouse: store.WarehouseInfo
+    trend: pd.DataFrame  # branch × window month: statuses, on time, collections, mix
+    summary: pd.DataFrame  # branch at M: KPIs, changes, target and projection
+    targets: pd.DataFrame  # branch_code, target
+    ageing: pd.DataFrame  # branch × bucket
+    breakdowns: pd.DataFrame  # branch × (segment | channel) value
+    outreach: pd.DataFrame  # one row per event of the year up to M
+    cohorts: pd.DataFrame  # branch × cohort × months since
+
+    @property
+    def branches(self) -> pd.DataFrame:
+        return self.scope.branches
+
+    def only(self, branch_codes: list[str]) -> MetricSet:
+        """The same metrics restricted to some branches (no recomputation)."""
+        keep = set(branch_codes)
+
+        def cut(frame: pd.DataFrame) -> pd.DataFrame:
+            return frame[frame.branch_code.isin(keep)].reset_index(drop=True)
+
+        scope = Scope(self.scope.kind, self.scope.code, cut(self.scope.branches))
+        return replace(
+            self,
+            scope=scope,
+            **{
+                name: cut(getattr(self, name))
+                for name in (
+                    "trend",
+                    "summary",
+                    "targets",
+                    "ageing",
+                    "breakdowns",
+                    "outreach",
+                    "cohorts",
+                )
+            },
+        )
+
+
+def check_period(info: store.WarehouseInfo, period: Period) -> None:
+    if not info.covers(period):
+        raise PeriodError(
+            f"period {period} is outside the warehouse's data ({info.first_period} … "
+            f"{info.last_period}): choose a month in that range"
+        )
+
+
+def compute(con: duckdb.DuckDBPyConnection, period: Period, scope: Scope) -> MetricSet:
+    """Compute the metric set; raises ``PeriodError`` when ``period`` is outside the data."""
+    info = store.info(con)
+    check_period(info, period)
+    panel.build(con, period, scope.branch_codes)
+    try:
+        trend = membership.trend(con, period)
+        targets = branch_targets(con, period.year)
+        return MetricSet(
+            period=period,
+            scope=scope,
+            warehouse=info,
+            trend=trend,
+            summary=summarise(trend, targets, period, "branch_code"),
+            targets=targets,
+            ageing=compliance.ageing(con, period),
+            breakdowns=breakdowns.breakdowns(con, period),
+            outreach=outreach.funnel(con, period),
+            cohorts=cohorts.retention(con, period),
+        )
+    finally:
+        for table in ("panel", "pay", "scope_branches"):
+            con.execute(f"DROP TABLE IF EXISTS {table}")

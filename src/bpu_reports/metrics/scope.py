@@ -1,0 +1,91 @@
+"""Which branches a computation covers: one branch, one region, a list of codes, or all."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import duckdb
+import pandas as pd
+
+from bpu_reports.data.contract import CODE_PATTERN
+from bpu_reports.errors import ScopeError
+
+_CODE = re.compile(CODE_PATTERN)
+
+
+@dataclass(frozen=True)
+class Scope:
+    """A resolved scope: its kind, the code(s) asked for, and the branches it covers."""
+
+    kind: str  # "branch", "region", "branches" or "all"
+    code: str  # what a report is about: a branch or region code, or "all"
+    branches: pd.DataFrame  # branch_code, branch_name, office_type, region_code, region_name
+
+    @property
+    def branch_codes(self) -> list[str]:
+        return list(self.branches.branch_code)
+
+
+def check_code(code: str, what: str = "code") -> str:
+    """Reject codes that could not be a branch or region code (and could escape a path)."""
+    if not isinstance(code, str) or not _CODE.match(code):
+        shown = code if isinstance(code, str) and len(code) <= 40 else f"{str(code)[:40]}…"
+        raise ScopeError(
+            f"{what} {shown!r} is not a valid code: use letters, digits, '_' or '-' (max 32), "
+            "e.g. DPS or BANUSPA"
+        )
+    return code
+
+
+def _branches(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    return con.execute(
+        """
+        SELECT b.branch_code, b.branch_name, b.office_type, b.region_code, r.region_name
+        FROM branches b JOIN regions r USING (region_code)
+        ORDER BY b.region_code, b.branch_code
+        """
+    ).df()
+
+
+def resolve(
+    con: duckdb.DuckDBPyConnection,
+    *,
+    branch: str | None = None,
+    region: str | None = None,
+    codes: list[str] | None = None,
+) -> Scope:
+    """Resolve the scope against the warehouse; unknown codes are a ``ScopeError``."""
+    if sum(x is not None for x in (branch, region, codes)) > 1:
+        raise ScopeError("give one of --branch, --region or a list of codes, not several")
+    table = _branches(con)
+    if branch is not None:
+        check_code(branch, "branch")
+        hit = table[table.branch_code == branch]
+        if hit.empty:
+            raise ScopeError(f"unknown branch {branch!r}: {_suggest(branch, table.branch_code)}")
+        return Scope("branch", branch, hit.reset_index(drop=True))
+    if region is not None:
+        check_code(region, "region")
+        hit = table[table.region_code == region]
+        if hit.empty:
+            raise ScopeError(f"unknown region {region!r}: {_suggest(region, table.region_code)}")
+        return Scope("region", region, hit.reset_index(drop=True))
+    if codes is not None:
+        for c in codes:
+            check_code(c, "branch")
+        unknown = sorted(set(codes) - set(table.branch_code))
+        if unknown:
+            raise ScopeError(
+                f"unknown branch {unknown[0]!r}: {_suggest(unknown[0], table.branch_code)}"
+            )
+        return Scope("branches", ",".join(codes), table[table.branch_code.isin(codes)])
+    return Scope("all", "all", table)
+
+
+def _suggest(code: str, known: pd.Series) -> str:
+    values = sorted(set(known))
+    close = [v for v in values if v.upper().startswith(code[:2].upper())][:5]
+    listed = close or values[:8]
+    more = "" if len(values) <= len(listed) else ", …"
+    return f"known codes include {', '.join(listed)}{more}"

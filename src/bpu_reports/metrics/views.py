@@ -1,0 +1,111 @@
+"""One report's view of a metric set: a single branch, or a region with its branches."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+import pandas as pd
+
+from bpu_reports.data.store import WarehouseInfo
+from bpu_reports.errors import ScopeError
+from bpu_reports.metrics import regions
+from bpu_reports.metrics.compute import MetricSet
+from bpu_reports.metrics.membership import ADDITIVE
+from bpu_reports.metrics.targets import summarise
+from bpu_reports.period import Period
+
+
+@dataclass(frozen=True)
+class Unit:
+    """Everything one report shows, for one branch or one region, at one month.
+
+    ``trend`` has one row per window month; ``summary`` is the report month's figures as a
+    plain dict; ``branches`` (region only) lists the region's branches with their summary
+    figures and ranks, and ``branch_trend`` their monthly trends for small multiples.
+    """
+
+    kind: Literal["branch", "region"]
+    code: str
+    name: str
+    region_code: str
+    region_name: str
+    office_type: str | None
+    period: Period
+    warehouse: WarehouseInfo
+    summary: dict[str, Any]
+    trend: pd.DataFrame
+    ageing: pd.DataFrame
+    breakdowns: pd.DataFrame
+    outreach: pd.DataFrame
+    cohorts: pd.DataFrame
+    branches: pd.DataFrame = field(default_factory=pd.DataFrame)
+    branch_trend: pd.DataFrame = field(default_factory=pd.DataFrame)
+
+
+def unit(metrics: MetricSet, kind: Literal["branch", "region"], code: str) -> Unit:
+    """Slice (branch) or aggregate (region) ``metrics`` into one report's ``Unit``."""
+    table = metrics.branches
+    if kind == "branch":
+        rows = table[table.branch_code == code]
+        if rows.empty:
+            raise ScopeError(f"branch {code!r} is not in the computed scope")
+        b = rows.iloc[0]
+        only = metrics.only([code])
+        return Unit(
+            kind="branch",
+            code=code,
+            name=str(b.branch_name),
+            region_code=str(b.region_code),
+            region_name=str(b.region_name),
+            office_type=str(b.office_type),
+            period=metrics.period,
+            warehouse=metrics.warehouse,
+            summary=only.summary.drop(columns="branch_code").iloc[0].to_dict(),
+            trend=only.trend.drop(columns="branch_code"),
+            ageing=only.ageing.drop(columns="branch_code"),
+            breakdowns=only.breakdowns.drop(columns="branch_code"),
+            outreach=only.outreach,
+            cohorts=only.cohorts.drop(columns="branch_code"),
+        )
+
+    rows = table[table.region_code == code]
+    if rows.empty:
+        raise ScopeError(f"region {code!r} is not in the computed scope")
+    only = metrics.only(list(rows.branch_code))
+    branches = only.branches
+    trend = regions.totals(only.trend, branches, ["m_idx", "period"])
+    targets = (
+        only.targets.merge(branches[["branch_code", "region_code"]], on="branch_code")
+        .groupby("region_code", as_index=False)["target"]
+        .sum()
+    )
+    summary = summarise(trend, targets, metrics.period, "region_code")
+    breakdowns = regions.totals(only.breakdowns, branches, ["dimension", "value"])
+    ageing = only.ageing.merge(branches[["branch_code", "region_code"]], on="branch_code")
+    ageing = ageing.groupby("bucket", as_index=False, observed=True).agg(
+        members=("members", "sum"), arrears_value=("arrears_value", lambda s: s.sum(min_count=1))
+    )
+    cohort_cols = ["cohort", "months_since"]
+    cohorts = only.cohorts.groupby(cohort_cols, as_index=False)[["cohort_size", "active"]].sum()
+    cohorts["share"] = cohorts.active / cohorts.cohort_size
+    ranked = regions.ranking(only.summary, branches)
+    first = rows.iloc[0]
+    return Unit(
+        kind="region",
+        code=code,
+        name=str(first.region_name),
+        region_code=code,
+        region_name=str(first.region_name),
+        office_type=None,
+        period=metrics.period,
+        warehouse=metrics.warehouse,
+        summary=summary.drop(columns="region_code").iloc[0].to_dict(),
+        trend=trend.drop(columns="region_code"),
+        ageing=ageing,
+        breakdowns=breakdowns.drop(columns="region_code"),
+        outreach=only.outreach,
+        cohorts=cohorts,
+        branches=ranked,
+        branch_trend=only.trend[["branch_code", "period", *ADDITIVE, "on_time_rate"]],
+    )

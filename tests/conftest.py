@@ -1,0 +1,12 @@
+from __future__ import annotations
+
+import pytest
+
+from factories import build_warehouse
+from handmade import handmade_tables
+
+
+@pytest.fixture(scope="session")
+def handmade_db(tmp_path_factory):
+    """The hand-made warehouse of tests/handmade.py (values worked out by hand there)."""
+    return build_warehouse(tmp_path_factory.mktemp("wh") / "handmade.duckdb", handmade_tables())
