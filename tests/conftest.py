@@ -10,3 +10,13 @@ from handmade import handmade_tables
 def handmade_db(tmp_path_factory):
     """The hand-made warehouse of tests/handmade.py (values worked out by hand there)."""
     return build_warehouse(tmp_path_factory.mktemp("wh") / "handmade.duckdb", handmade_tables())
+
+
+@pytest.fixture(scope="session")
+def bali_db(tmp_path_factory):
+    """The Bali demo warehouse (default seed), built once per test session."""
+    from bpu_reports.data.demo import build_demo
+
+    path = tmp_path_factory.mktemp("bali") / "bali.duckdb"
+    build_demo(path, scale="bali")
+    return path

@@ -41,7 +41,7 @@ app = typer.Typer(
 db_app = typer.Typer(help="Build or load the DuckDB warehouse.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 
-out_console = Console(highlight=False)
+out_console = Console(highlight=False, soft_wrap=True)
 err_console = Console(stderr=True, highlight=False)
 
 DbOption = Annotated[
@@ -179,16 +179,60 @@ def _print_metrics(data: dict[str, Any]) -> None:
     out_console.print(table)
 
 
-@app.command("demo")
-def demo_cmd(ctx: typer.Context, db: DbOption = None) -> None:
-    """Build the Bali demo warehouse if missing and show KC Bali Denpasar for July 2017."""
-    from bpu_reports.data import demo as demo_data
+OutOption = Annotated[
+    Path | None,
+    typer.Option("--out", help="Output folder (env BPU_REPORTS_OUT; default reports/)."),
+]
+
+
+@app.command("run")
+def run_cmd(
+    ctx: typer.Context,
+    notebook: Annotated[
+        Path, typer.Argument(help="Report notebook, e.g. notebooks/branch_monthly.ipynb.")
+    ],
+    period: Annotated[str, typer.Option(help="Report month, YYYY-MM.")],
+    branch: Annotated[str | None, typer.Option(help="Branch code, e.g. DPS.")] = None,
+    region: Annotated[str | None, typer.Option(help="Region code, e.g. BANUSPA.")] = None,
+    formats: Annotated[
+        str, typer.Option("--format", help="Comma-separated: html, pdf.")
+    ] = "html,pdf",
+    lang: Annotated[str, typer.Option(help="Report language: id or en.")] = "id",
+    param: Annotated[
+        list[str] | None, typer.Option("-p", "--param", help="Notebook parameter NAME=VALUE.")
+    ] = None,
+    out: OutOption = None,
+    db: DbOption = None,
+) -> None:
+    """Execute one report notebook and render it to HTML and PDF."""
+    from bpu_reports.run.oneshot import run_one
 
     settings = _settings(ctx, db)
-    if not settings.db.exists():
-        _say(settings, f"building the Bali demo warehouse at {settings.db} …")
-        demo_data.build_demo(settings.db, scale="bali")
-    metrics_cmd(ctx, period="2017-07", branch="DPS", db=settings.db)
+    if out:
+        settings = settings.model_copy(update={"out": out})
+    outcome = run_one(
+        notebook,
+        settings=settings,
+        branch=branch,
+        region=region,
+        period=period,
+        formats=formats,
+        lang=lang,
+        assignments=param or [],
+    )
+    for kind, path in outcome.outputs.items():
+        _say(settings, f"{kind:5} {path}")
+
+
+@app.command("demo")
+def demo_cmd(ctx: typer.Context, db: DbOption = None, out: OutOption = None) -> None:
+    """Build the Bali demo warehouse if missing and write every Bali report for July 2017."""
+    from bpu_reports.run.oneshot import demo
+
+    settings = _settings(ctx, db)
+    if out:
+        settings = settings.model_copy(update={"out": out})
+    demo(settings, say=lambda text: _say(settings, text))
 
 
 def main(argv: list[str] | None = None) -> int:

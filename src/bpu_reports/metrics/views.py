@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import pickle
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, Literal
 
 import pandas as pd
@@ -109,3 +111,24 @@ def unit(metrics: MetricSet, kind: Literal["branch", "region"], code: str) -> Un
         branches=ranked,
         branch_trend=only.trend[["branch_code", "period", *ADDITIVE, "on_time_rate"]],
     )
+
+
+def save_unit(u: Unit, path: Path) -> None:
+    """Write a unit for a report process to load (same package version, same machine or
+    shared file system; written atomically)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.tmp")
+    with tmp.open("wb") as fh:
+        pickle.dump(u, fh, protocol=pickle.HIGHEST_PROTOCOL)
+    tmp.replace(path)
+
+
+def load_unit(path: Path) -> Unit:
+    try:
+        with path.open("rb") as fh:
+            u = pickle.load(fh)
+    except (OSError, pickle.UnpicklingError, EOFError) as exc:
+        raise ScopeError(f"cannot read the batch metrics file {path}: {exc}") from exc
+    if not isinstance(u, Unit):
+        raise ScopeError(f"{path} does not hold report metrics")
+    return u

@@ -34,7 +34,7 @@ def _locale(lang: str) -> str:
         raise ValueError(f"unknown language {lang!r}: use 'id' or 'en'") from None
 
 
-def _missing(value: Any) -> bool:
+def is_missing(value: Any) -> bool:
     return value is None or bool(pd.isna(value))
 
 
@@ -42,7 +42,7 @@ def number(value: Any, lang: Lang = "id", digits: int = 0) -> str:
     """``16.800`` / ``16,800``; ``digits`` decimals."""
     if isinstance(value, str):
         return value
-    if _missing(value):
+    if is_missing(value):
         return MISSING
     pattern = "#,##0" + ("." + "0" * digits if digits else "")
     return format_decimal(round(float(value), digits), format=pattern, locale=_locale(lang))
@@ -52,7 +52,7 @@ def signed(value: Any, lang: Lang = "id", digits: int = 0) -> str:
     """A change with its sign: ``+1.234``, ``−56``, ``0``."""
     if isinstance(value, str):
         return value
-    if _missing(value):
+    if is_missing(value):
         return MISSING
     text = number(abs(value), lang, digits)
     if round(float(value), digits) == 0:
@@ -64,7 +64,7 @@ def percent(value: Any, lang: Lang = "id", digits: int = 1) -> str:
     """A share in 0…1 as ``60,0%`` / ``60.0%``."""
     if isinstance(value, str):
         return value
-    if _missing(value):
+    if is_missing(value):
         return MISSING
     pattern = "#,##0" + ("." + "0" * digits if digits else "") + "%"
     return format_percent(float(value), format=pattern, locale=_locale(lang))
@@ -74,7 +74,7 @@ def points(value: Any, lang: Lang = "id", digits: int = 1) -> str:
     """A change of a rate in percentage points: ``+2,5 pp``."""
     if isinstance(value, str):
         return value
-    if _missing(value):
+    if is_missing(value):
         return MISSING
     return f"{signed(float(value) * 100, lang, digits)} pp"
 
@@ -83,7 +83,7 @@ def rupiah(value: Any, lang: Lang = "id") -> str:
     """Whole rupiah, ``Rp16.800``; from a million up in words: ``Rp1,2 miliar``."""
     if isinstance(value, str):
         return value
-    if _missing(value):
+    if is_missing(value):
         return MISSING
     amount = float(value)
     sign = "−" if amount < 0 else ""

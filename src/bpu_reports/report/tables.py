@@ -1,0 +1,198 @@
+"""Report tables: formatted in the report language, small cells suppressed, "tidak ada" when
+empty. Every value is escaped: names and venues come from the data."""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+
+from bpu_reports.metrics import serialize
+from bpu_reports.metrics.views import Unit
+from bpu_reports.report import formats as f
+from bpu_reports.report.formats import Lang
+from bpu_reports.report.labels import t, value_label
+
+Formatter = Callable[[Any, Lang], str]
+KINDS: dict[str, Formatter] = {
+    "int": f.number,
+    "pct": f.percent,
+    "rp": f.rupiah,
+    "signed": f.signed,
+    "text": lambda v, lang: "" if v is None else str(v),
+    "date": lambda v, lang: f.day(v, lang) if not f.is_missing(v) else f.MISSING,
+}
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    label: str
+    kind: str = "int"
+
+
+@dataclass(frozen=True)
+class Table:
+    """An HTML table (``_repr_html_``) with a caption; empty tables say so in words."""
+
+    frame: pd.DataFrame
+    columns: Sequence[Column]
+    lang: Lang = "id"
+    caption: str = ""
+    css: str = ""
+    footnote: str = ""
+    total: dict[str, Any] = field(default_factory=dict)
+
+    def to_html(self) -> str:
+        cap = f"<caption>{html.escape(self.caption)}</caption>" if self.caption else ""
+        if self.frame.empty:
+            body = f'<p class="bpu-none">{html.escape(t("none", self.lang))}</p>'
+            return f'<div class="bpu-table-wrap">{body}</div>'
+        head = "".join(
+            f'<th class="{"num" if c.kind != "text" else "txt"}">{html.escape(c.label)}</th>'
+            for c in self.columns
+        )
+        rows = [self._row(rec) for rec in self.frame.to_dict(orient="records")]
+        if self.total:
+            rows.append(self._row(self.total, css="total"))
+        note = f'<p class="bpu-note">{html.escape(self.footnote)}</p>' if self.footnote else ""
+        return (
+            f'<div class="bpu-table-wrap"><table class="bpu-table {self.css}">{cap}'
+            f"<thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>{note}</div>"
+        )
+
+    def _row(self, rec: dict[str, Any], css: str = "") -> str:
+        cells = []
+        for c in self.columns:
+            value = rec.get(c.key)
+            text = KINDS[c.kind](value, self.lang) if c.key in rec else ""
+            cells.append(
+                f'<td class="{"num" if c.kind != "text" else "txt"}">{html.escape(text)}</td>'
+            )
+        return f'<tr class="{css}">{"".join(cells)}</tr>' if css else f"<tr>{''.join(cells)}</tr>"
+
+    def _repr_html_(self) -> str:
+        return self.to_html()
+
+
+def _cols(lang: Lang, *spec: tuple[str, str]) -> list[Column]:
+    return [Column(key, t(key, lang), kind) for key, kind in spec]
+
+
+def ageing(unit: Unit, lang: Lang = "id") -> Table:
+    frame = unit.ageing.copy()
+    frame["bucket"] = frame.bucket.astype(str).map(lambda b: b.replace("-", "–"))
+    total_members = int(unit.ageing.members.sum())
+    value = unit.ageing.arrears_value.sum(min_count=1)
+    return Table(
+        frame,
+        _cols(lang, ("bucket", "text"), ("members", "int"), ("arrears_value", "rp")),
+        lang,
+        css="ageing",
+        total={"bucket": t("total", lang), "members": total_members, "arrears_value": value},
+        footnote={
+            "id": "Nilai tunggakan hanya untuk peserta yang menunggak 1–3 bulan (masih dapat "
+            "dibayar); lewat 3 bulan kepesertaan menjadi nonaktif.",
+            "en": "Arrears value only for members 1–3 months behind (still payable); after "
+            "3 months the membership lapses.",
+        }[lang],
+    )
+
+
+def programs(unit: Unit, lang: Lang = "id") -> Table:
+    s = unit.summary
+    rows = [
+        {"program": "JKK", "amount": s["collected_jkk"]},
+        {"program": "JKM", "amount": s["collected_jkm"]},
+        {"program": "JHT", "amount": s["collected_jht"]},
+    ]
+    frame = pd.DataFrame(rows)
+    total = s["collected_amount"]
+    frame["share"] = frame.amount / total if total else float("nan")
+    return Table(
+        frame,
+        _cols(lang, ("program", "text"), ("amount", "rp"), ("share", "pct")),
+        lang,
+        total={"program": t("total", lang), "amount": total, "share": 1.0 if total else None},
+    )
+
+
+def prepayment(unit: Unit, lang: Lang = "id") -> Table:
+    s = unit.summary
+    labels = {"1": "1", "3": "3", "6": "6", "12": "12", "other": t("other", lang)}
+    frame = pd.DataFrame([{"months": labels[k], "payments": s[f"mix_{k}"]} for k in labels])
+    count = s["payments"]
+    frame["share"] = frame.payments / count if count else float("nan")
+    return Table(
+        frame,
+        _cols(lang, ("months", "text"), ("payments", "int"), ("share", "pct")),
+        lang,
+        total={"months": t("total", lang), "payments": count, "share": 1.0 if count else None},
+    )
+
+
+def breakdown(unit: Unit, dimension: str, lang: Lang = "id") -> Table:
+    frame = unit.breakdowns[unit.breakdowns.dimension == dimension].copy()
+    frame = serialize.safe_breakdowns(frame)
+    frame["value"] = frame.value.map(lambda v: value_label(v, lang))
+    return Table(
+        frame,
+        [
+            Column("value", t(dimension, lang), "text"),
+            *_cols(
+                lang,
+                ("registered", "int"),
+                ("new_registrations", "int"),
+                ("active", "int"),
+                ("active_share", "pct"),
+                ("on_time_rate", "pct"),
+            ),
+        ],
+        lang,
+        footnote={
+            "id": "< 5: kurang dari 5 peserta, tidak ditampilkan untuk melindungi privasi.",
+            "en": "< 5: fewer than 5 members, not shown to protect privacy.",
+        }[lang],
+    )
+
+
+def events(unit: Unit, lang: Lang = "id", in_month: bool = True) -> Table:
+    """Events of the month (``in_month``) or of the year to date, most recent first."""
+    frame = unit.outreach
+    if in_month:
+        frame = frame[frame.in_month]
+    frame = serialize.safe_outreach(frame.sort_values("held_on", ascending=False))
+    frame = frame.assign(event=frame.title + " — " + frame.venue)
+    later = () if in_month else (("active_3m", "int"), ("active_6m", "int"))
+    columns = [
+        Column("held_on", t("held_on", lang), "date"),
+        Column("event", t("event", lang), "text"),
+        *_cols(lang, ("potential", "int")),
+        Column("registered", t("enrolled", lang), "int"),
+        *_cols(lang, ("conversion", "pct"), ("paid", "int"), ("active_now", "int"), *later),
+    ]
+    return Table(frame, columns, lang, css="events")
+
+
+def branches(unit: Unit, lang: Lang = "id") -> Table:
+    frame = unit.branches.copy()
+    return Table(
+        frame,
+        [
+            Column("rank_active", t("rank", lang), "int"),
+            Column("branch_name", t("branch", lang), "text"),
+            *_cols(
+                lang,
+                ("registered", "int"),
+                ("active", "int"),
+                ("on_time_rate", "pct"),
+                ("net_change", "signed"),
+                ("target_progress", "pct"),
+            ),
+        ],
+        lang,
+        css="ranking",
+    )

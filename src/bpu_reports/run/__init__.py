@@ -1,0 +1,1 @@
+"""Executing report notebooks: one (papermill) or many (batch)."""

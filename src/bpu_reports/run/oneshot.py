@@ -1,0 +1,141 @@
+"""``bpu-reports run`` (one report) and ``bpu-reports demo`` (every Bali report, in turn)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from bpu_reports.config import Settings
+from bpu_reports.data import store
+from bpu_reports.errors import BpuReportsError, ParameterError
+from bpu_reports.metrics import check_period, resolve
+from bpu_reports.period import Period
+from bpu_reports.report import formats as fmt
+from bpu_reports.run import parameters
+from bpu_reports.run.single import FORMATS, Outcome, ReportFailed, run_report
+
+DEMO_PERIOD = "2017-07"
+
+
+def parse_formats(text: str) -> tuple[str, ...]:
+    chosen = tuple(dict.fromkeys(x.strip().lower() for x in text.split(",") if x.strip()))
+    bad = [x for x in chosen if x not in FORMATS]
+    if bad or not chosen:
+        raise ParameterError(
+            f"--format {text!r}: choose from {', '.join(FORMATS)} (comma-separated)"
+        )
+    return chosen
+
+
+def run_one(
+    notebook: Path,
+    *,
+    settings: Settings,
+    branch: str | None,
+    region: str | None,
+    period: str,
+    formats: str = "html,pdf",
+    lang: str = "id",
+    assignments: list[str] | tuple[str, ...] = (),
+) -> Outcome:
+    """Validate everything (parameters, warehouse, scope, period), then run one report."""
+    if (branch is None) == (region is None):
+        raise ParameterError("give exactly one of --branch CODE or --region CODE")
+    chosen = parse_formats(formats)
+    month = Period.parse(period)
+    if lang not in ("id", "en"):
+        raise ParameterError(f"--lang {lang!r}: use id or en")
+    kind, code = ("branch", branch) if branch is not None else ("region", region)
+    assert code is not None
+    extra = parameters.parse_assignments(list(assignments))
+    given: dict[str, Any] = {kind: code, "period": str(month), "lang": lang}
+    clash = sorted(set(extra) & set(given))
+    if clash:
+        raise ParameterError(
+            f"-p {clash[0]}=… clashes with the --{clash[0]} option: use the option"
+        )
+    declared = parameters.declared(notebook)
+    if kind not in declared:
+        other = "region" if kind == "branch" else "branch"
+        raise ParameterError(
+            f"{notebook.name} is not a {kind} report (it has no '{kind}' parameter): use --{other}"
+        )
+    values = {**given, **extra}
+    if "db" in declared and "db" not in extra:
+        values["db"] = str(settings.db.resolve())
+    typed = parameters.validate(notebook, values)
+
+    con = store.connect(settings.db)
+    try:
+        scope = resolve(con, **{kind: code})
+        check_period(store.info(con), month)
+    finally:
+        con.close()
+    name = str(
+        scope.branches.iloc[0].branch_name
+        if kind == "branch"
+        else scope.branches.iloc[0].region_name
+    )
+    title = f"{name} — {fmt.month(month, typed.get('lang', 'id'))}"
+    return run_report(
+        notebook,
+        kind=kind,
+        code=code,
+        period=str(month),
+        lang=typed.get("lang", lang),
+        parameters=typed,
+        out=settings.out,
+        formats=chosen,
+        title=title,
+    )
+
+
+def packaged_notebook(name: str) -> Path:
+    """``notebooks/NAME.ipynb`` of the working tree."""
+    path = Path("notebooks") / f"{name}.ipynb"
+    if not path.exists():
+        raise BpuReportsError(f"{path} not found: run the demo from the project folder")
+    return path
+
+
+def demo(settings: Settings, say: Callable[[str], None]) -> list[Outcome]:
+    """Build the Bali warehouse if missing, then every Bali branch report and the region
+    report for July 2017, one after the other (the batch command runs them in parallel)."""
+    from bpu_reports.data.demo import build_demo
+
+    if not settings.db.exists():
+        say(f"building the Bali demo warehouse at {settings.db} …")
+        build_demo(settings.db, scale="bali")
+    con = store.connect(settings.db)
+    try:
+        branches = resolve(con).branches
+    finally:
+        con.close()
+    jobs = [(packaged_notebook("branch_monthly"), {"branch": c}) for c in branches.branch_code]
+    jobs += [
+        (packaged_notebook("region_monthly"), {"region": r})
+        for r in sorted(set(branches.region_code))
+    ]
+    done, failed = [], []
+    for notebook, scope in jobs:
+        try:
+            outcome = run_one(
+                notebook,
+                settings=settings,
+                period=DEMO_PERIOD,
+                branch=scope.get("branch"),
+                region=scope.get("region"),
+            )
+        except ReportFailed as exc:
+            failed.append(str(exc))
+            say(f"FAILED {exc}")
+            continue
+        done.append(outcome)
+        say(f"{outcome.code:8} {outcome.outputs.get('pdf', '')}")
+    say(f"{len(done)} reports written under {settings.out / DEMO_PERIOD}")
+    if failed:
+        raise ReportFailed(
+            f"{len(failed)} demo report(s) failed: {failed[0]}", cell=None, ename="", kept=None
+        )
+    return done

@@ -1,0 +1,156 @@
+"""One report: execute a notebook with papermill in a clean kernel, render the executed
+notebook to HTML and PDF, publish the files atomically (SPEC §4 layout)."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import nbformat
+import papermill
+from papermill.exceptions import PapermillExecutionError
+
+from bpu_reports.errors import BpuReportsError
+from bpu_reports.render.html import to_html
+from bpu_reports.render.pdf import to_pdf
+from bpu_reports.report.kpi import MIMETYPE as KPI_MIMETYPE
+from bpu_reports.run import publish
+
+FORMATS = ("html", "pdf")
+
+
+class ReportFailed(BpuReportsError):
+    """The notebook raised while executing; the executed notebook is kept under ``_failed/``."""
+
+    exit_code = 1
+
+    def __init__(self, message: str, *, cell: int | None, ename: str, kept: Path | None):
+        super().__init__(message)
+        self.cell, self.ename, self.kept = cell, ename, kept
+
+
+@dataclass
+class Outcome:
+    notebook: str
+    kind: str
+    code: str
+    period: str
+    lang: str
+    outputs: dict[str, str] = field(default_factory=dict)
+    kpis: dict[str, Any] = field(default_factory=dict)
+    seconds: dict[str, float] = field(default_factory=dict)
+
+
+def layout(out: Path, period: str, code: str, stem: str) -> Path:
+    """``out/PERIOD/CODE/STEM`` (no suffix yet), checked to stay inside ``out``."""
+    return publish.inside(out, Path(period) / code / stem)
+
+
+def failed_path(out: Path, period: str, code: str, stem: str) -> Path:
+    return publish.inside(out, Path(period) / "_failed" / code / f"{stem}.ipynb")
+
+
+def read_kpis(nb: nbformat.NotebookNode) -> dict[str, Any]:
+    """The KPI block's JSON from the executed notebook (by mimetype, not by scraping)."""
+    for cell in nb.cells:
+        for output in cell.get("outputs", []):
+            data = output.get("data", {})
+            if KPI_MIMETYPE in data:
+                return dict(data[KPI_MIMETYPE])
+    return {}
+
+
+def execute(
+    notebook: Path, parameters: dict[str, Any], output: Path, timeout: int | None = None
+) -> nbformat.NotebookNode:
+    """Run ``notebook`` in a new kernel; papermill writes the executed notebook to ``output``
+    (also when a cell fails, with the error in it)."""
+    output.parent.mkdir(parents=True, exist_ok=True)
+    return papermill.execute_notebook(
+        str(notebook),
+        str(output),
+        parameters=parameters,
+        kernel_name="python3",
+        progress_bar=False,
+        log_output=False,
+        request_save_on_cell_execute=False,
+        execution_timeout=timeout,
+        cwd=str(notebook.parent),
+        # ipykernel logs a TCP-encryption warning on start and an interrupt on shutdown
+        extra_arguments=["--IPKernelApp.log_level=CRITICAL"],
+    )
+
+
+def run_report(
+    notebook: Path,
+    *,
+    kind: str,
+    code: str,
+    period: str,
+    lang: str,
+    parameters: dict[str, Any],
+    out: Path,
+    formats: tuple[str, ...] = FORMATS,
+    title: str = "",
+    stem: str = "",
+    timeout: int | None = None,
+) -> Outcome:
+    """Execute, render and publish one report; raise ``ReportFailed`` if the notebook fails.
+
+    ``stem`` names the files (default: the notebook's name); ``timeout`` limits each cell.
+    """
+    stem = stem or notebook.stem
+    base = layout(out, period, code, stem)
+    outcome = Outcome(notebook.name, kind, code, period, lang)
+    t0 = time.perf_counter()
+    scratch = publish.scratch_path(base.parent / f"{base.name}.ipynb", suffix=".ipynb")
+    try:
+        nb = execute(notebook, parameters, scratch, timeout)
+    except PapermillExecutionError as exc:
+        raise ReportFailed(
+            f"{notebook.name} for {code} {period} failed in cell {exc.exec_count}: "
+            f"{exc.ename}: {exc.evalue}",
+            cell=exc.exec_count,
+            ename=exc.ename,
+            kept=_keep(scratch, failed_path(out, period, code, stem)),
+        ) from exc
+    except Exception as exc:  # the kernel died, a cell timed out, the kernel did not start
+        raise ReportFailed(
+            f"{notebook.name} for {code} {period} failed: {type(exc).__name__}: "
+            f"{str(exc).strip().splitlines()[0] if str(exc).strip() else ''}",
+            cell=None,
+            ename=type(exc).__name__,
+            kept=_keep(scratch, failed_path(out, period, code, stem)),
+        ) from exc
+    finally:
+        scratch.unlink(missing_ok=True)
+    failed_path(out, period, code, stem).unlink(missing_ok=True)  # an earlier failure is mended
+    outcome.seconds["execute"] = time.perf_counter() - t0
+    outcome.kpis = read_kpis(nb)
+    title = title or f"{code} {period}"
+
+    files: dict[str, bytes] = {"ipynb": nbformat.writes(nb).encode("utf-8")}
+    if "html" in formats:
+        t = time.perf_counter()
+        files["html"] = to_html(nb, lang=lang, title=title, variant="screen").encode("utf-8")
+        outcome.seconds["html"] = time.perf_counter() - t
+    if "pdf" in formats:
+        t = time.perf_counter()
+        files["pdf"] = to_pdf(to_html(nb, lang=lang, title=title, variant="print"))
+        outcome.seconds["pdf"] = time.perf_counter() - t
+    for suffix, data in files.items():
+        target = base.parent / f"{base.name}.{suffix}"
+        publish.write_bytes(target, data)
+        outcome.outputs[suffix] = str(target)
+    return outcome
+
+
+def _keep(scratch: Path, target: Path) -> Path | None:
+    """Move the executed notebook papermill wrote (with its error) under ``_failed/``."""
+    if not scratch.exists() or scratch.stat().st_size == 0:
+        return None
+    target.parent.mkdir(parents=True, exist_ok=True)
+    scratch.replace(target)
+    return target
