@@ -36,7 +36,6 @@ def default_path() -> Path:
 class WarehouseInfo:
     """What a report needs to know about the data it was made from."""
 
-    path: str
     source: str  # "demo:bali", "demo:national" or "import:<folder>"
     is_demo: bool
     data_version: str
@@ -71,22 +70,24 @@ def connect(path: Path | str | None = None, *, read_only: bool = True) -> duckdb
             "rebuild it with `bpu-reports db init --demo` or `bpu-reports db import DIR`"
         ) from exc
     try:
-        version = con.execute("SELECT value FROM _meta WHERE key = 'schema_version'").fetchone()
+        rows = con.execute("SELECT value FROM _meta WHERE key = 'schema_version'").fetchall()
     except duckdb.Error as exc:
         con.close()
         raise WarehouseError(
             f"{db} is not a bpu-reports warehouse (no _meta table): rebuild it"
         ) from exc
-    if version is None or int(version[0]) != SCHEMA_VERSION:
+    version = rows[0][0] if rows else None
+    if version is None or int(version) != SCHEMA_VERSION:
         con.close()
-        raise WarehouseError(f"{db} has warehouse layout {version}, expected {SCHEMA_VERSION}")
+        raise WarehouseError(
+            f"{db} has warehouse layout {version}, expected {SCHEMA_VERSION}: rebuild it"
+        )
     return con
 
 
 def info(con: duckdb.DuckDBPyConnection) -> WarehouseInfo:
     meta = dict(con.execute("SELECT key, value FROM _meta").fetchall())
     return WarehouseInfo(
-        path=meta.get("path", ""),
         source=meta["source"],
         is_demo=meta["source"].startswith("demo:"),
         data_version=meta["data_version"],
@@ -132,7 +133,7 @@ def table_checksums(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
     """Order-independent checksum of every contract table (row count and summed row hashes)."""
     sums = {}
     for name in LOAD_ORDER:
-        count, total = con.execute(f"SELECT count(*), sum(hash(t)) FROM {name} t").fetchone()  # type: ignore[misc]
+        ((count, total),) = con.execute(f"SELECT count(*), sum(hash(t)) FROM {name} t").fetchall()
         sums[name] = f"{count}:{total or 0}"
     return sums
 
@@ -140,7 +141,7 @@ def table_checksums(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
 def _write_meta(con: duckdb.DuckDBPyConnection, *, source: str) -> None:
     sums = table_checksums(con)
     version = hashlib.sha256(json.dumps(sums, sort_keys=True).encode()).hexdigest()[:16]
-    first, last, cutoff = con.execute(
+    ((first, last, cutoff),) = con.execute(
         """
         SELECT min(d), max(d), max(d) FROM (
             SELECT registered_on AS d FROM participants
@@ -148,7 +149,7 @@ def _write_meta(con: duckdb.DuckDBPyConnection, *, source: str) -> None:
             UNION ALL SELECT held_on FROM outreach_events
         )
         """
-    ).fetchone()  # type: ignore[misc]
+    ).fetchall()
     if first is None:
         raise WarehouseError("the data holds no participants, payments or events: nothing to load")
     meta = {

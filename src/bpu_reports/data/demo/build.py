@@ -1,0 +1,186 @@
+"""Build a demo warehouse: every office of a scale, one branch at a time, bulk-inserted.
+
+Each branch draws from its own random streams, keyed by the seed and the branch code, so a
+branch's data does not depend on which other branches the scale has (KC Bali Denpasar is the
+same in the bali and the national demo; only the ids differ).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import zlib
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from bpu_reports.data import store
+from bpu_reports.data.contract import CHANNELS, SEGMENTS, TABLES
+from bpu_reports.data.demo import events, members, names, payments, tariff
+from bpu_reports.data.demo.calibration import CALIBRATIONS
+from bpu_reports.data.demo.organisation import Office, organisation
+from bpu_reports.data.demo.targets import targets
+from bpu_reports.data.demo.timeline import timeline
+
+DEFAULT_SEED = 20170730
+"""The day of the Renon outreach event."""
+
+
+FLUSH_ROWS = 2_000_000
+"""Rows gathered before one bulk insert: DuckDB appends few large frames much faster."""
+
+
+class _Writer:
+    """Buffers generated frames per table and inserts them in large batches."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection) -> None:
+        self.con = con
+        self.pending: dict[str, list[pa.Table]] = {}
+
+    def add(self, name: str, frame: pa.Table) -> None:
+        self.pending.setdefault(name, []).append(frame)
+        if sum(len(f) for f in self.pending[name]) >= FLUSH_ROWS:
+            self.flush(name)
+
+    def flush(self, name: str | None = None) -> None:
+        for table in [name] if name else list(self.pending):
+            frames = self.pending.pop(table, [])
+            if frames:
+                _insert(self.con, table, pa.concat_tables(frames))
+
+
+@dataclass
+class _Ids:
+    """Running id counters across branches: ids are 1, 2, … in build order."""
+
+    event: int = 0
+    participant: int = 0
+    payment: int = 0
+
+
+def build_demo(
+    path: Path | str, scale: str = "bali", seed: int = DEFAULT_SEED
+) -> store.WarehouseInfo:
+    """Build the demo warehouse of ``scale`` (``bali`` or ``national``) at ``path``.
+
+    Deterministic: the same seed gives identical table contents. Returns the warehouse's info.
+    """
+    org = organisation(scale)
+    with store.build(path, source=f"demo:{scale}") as con:
+        codes, region_names = zip(*org.regions, strict=True)
+        _insert(con, "regions", pa.table({"region_code": codes, "region_name": region_names}))
+        _insert(
+            con,
+            "branches",
+            pa.table(
+                {
+                    "branch_code": [o.code for o in org.offices],
+                    "branch_name": [o.name for o in org.offices],
+                    "region_code": [o.region_code for o in org.offices],
+                    "office_type": [o.office_type for o in org.offices],
+                }
+            ),
+        )
+        con.execute("SET enable_progress_bar = false")
+        writer = _Writer(con)
+        ids = _Ids()
+        for office in org.offices:
+            writer.add("targets", _branch(writer, office, seed, ids))
+        writer.flush()
+    with contextlib.closing(store.connect(path)) as con:
+        return store.info(con)
+
+
+def _streams(seed: int, code: str) -> list[np.random.Generator]:
+    key = zlib.crc32(code.encode())
+    children = np.random.SeedSequence(seed, spawn_key=(key,)).spawn(5)
+    return [np.random.default_rng(s) for s in children]
+
+
+def _branch(out: _Writer, office: Office, seed: int, ids: _Ids) -> pa.Table:
+    """Generate and insert one branch's events, members and payments; return its targets."""
+    ev_rng, member_rng, pay_rng, name_rng, target_rng = _streams(seed, office.code)
+    calib = CALIBRATIONS.get(office.code)
+    ev = events.generate(office, ev_rng)
+    m = members.generate(office, ev, member_rng, calib)
+    pays = payments.simulate(m, pay_rng, bali=office.bali, calib=calib)
+
+    out.add(
+        "outreach_events",
+        pa.table(
+            {
+                "event_id": np.arange(ids.event + 1, ids.event + 1 + len(ev)),
+                "branch_code": pa.array([office.code] * len(ev), pa.string()),
+                "held_on": ev.held_on,
+                "title": pa.array(ev.title, pa.string()),
+                "venue": pa.array(ev.venue, pa.string()),
+                "segment": _labels(SEGMENTS, ev.segment),
+                "potential": ev.potential,
+            }
+        ),
+    )
+    personal = names.personal_data(office, len(m), name_rng)
+    event_id = np.where(m.event >= 0, ids.event + 1 + m.event.astype(np.int64), 0)
+    out.add(
+        "participants",
+        pa.table(
+            {
+                "participant_id": np.arange(ids.participant + 1, ids.participant + 1 + len(m)),
+                "branch_code": pa.repeat(office.code, len(m)),
+                "registered_on": m.reg_date,
+                "segment": _labels(SEGMENTS, m.segment),
+                "channel": _labels(CHANNELS, m.channel),
+                "declared_income": m.income.astype(np.int64) * 1_000_000,
+                "has_jht": m.has_jht,
+                "event_id": pa.array(event_id, mask=m.event < 0),
+                "exited_on": pa.array(m.exit_date, from_pandas=True),
+                **personal,
+            }
+        ),
+    )
+    out.add("contributions", _contributions(m, pays, ids))
+    ids.event += len(ev)
+    ids.participant += len(m)
+    ids.payment += len(pays)
+    return targets(office, m, target_rng)
+
+
+def _contributions(m: members.Members, p: payments.Payments, ids: _Ids) -> pa.Table:
+    tl = timeline()
+    paid_on = tl.month_start[p.t] + (p.day.astype(np.int64) - 1).astype("timedelta64[D]")
+    order = np.argsort(paid_on, kind="stable")  # payment ids follow the calendar
+    who = p.member[order]
+    amounts = tariff.amounts(
+        transport=m.segment[who] == SEGMENTS.index("ojek_online"),
+        bracket=m.income[who],
+        has_jht=m.has_jht[who],
+        start=p.start[order],
+        months=p.months[order],
+    )
+    return pa.table(
+        {
+            "payment_id": np.arange(ids.payment + 1, ids.payment + 1 + len(p)),
+            "participant_id": ids.participant + 1 + who.astype(np.int64),
+            "paid_on": paid_on[order],
+            "first_month": tl.month_start[p.start[order]],
+            "months": p.months[order].astype(np.int32),
+            **amounts,
+        }
+    )
+
+
+def _labels(labels: tuple[str, ...], index: np.ndarray) -> pa.Array:
+    return pc.take(pa.array(labels, pa.string()), pa.array(index.astype(np.int32)))
+
+
+def _insert(con: duckdb.DuckDBPyConnection, name: str, frame: pa.Table) -> None:
+    columns = [c for c in TABLES[name].columns if c in frame.column_names]
+    con.register("_demo_frame", frame)
+    try:
+        listed = ", ".join(columns)
+        con.execute(f"INSERT INTO {name} ({listed}) SELECT {listed} FROM _demo_frame").fetchall()
+    finally:
+        con.unregister("_demo_frame")
