@@ -1,23 +1,28 @@
-# Every target sets up .venv itself; the set-up is redone only when pyproject.toml changes.
+# Every target sets up what it needs itself: system libraries (apt-get when root), then .venv
+# (rebuilt only when pyproject.toml changes). Both steps are quick when already done.
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: setup demo test test-fast lint format bench clean
+.PHONY: setup sysdeps demo test test-fast lint format bench clean
 
-$(STAMP): pyproject.toml scripts/system-deps.sh
-	@bash scripts/system-deps.sh
+$(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	@$(BIN)/python -m pip install -q --upgrade pip
 	@$(BIN)/python -m pip install -q -e '.[dev]'
 	@touch $(STAMP)
 
-setup: $(STAMP)
+sysdeps:
+	@bash scripts/system-deps.sh
+
+setup: sysdeps $(STAMP)
 
 demo: setup
 	@$(BIN)/bpu-reports demo
 
+# the portal test drives a real headless Chromium
+test: export BPU_NEED_CHROMIUM = 1
 test: setup
 	@$(BIN)/python -m pytest
 

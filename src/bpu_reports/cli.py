@@ -224,6 +224,44 @@ def run_cmd(
         _say(settings, f"{kind:5} {path}")
 
 
+@app.command("generate")
+def generate_cmd(
+    ctx: typer.Context,
+    period: Annotated[str, typer.Option(help="Report month YYYY-MM, or 'previous' (for cron).")],
+    scope: Annotated[str, typer.Option(help="all, a region code, or branch codes A,B,C.")] = "all",
+    spec: Annotated[Path, typer.Option(help="Run spec (YAML).")] = Path("parameters/monthly.yaml"),
+    workers: Annotated[
+        int | None, typer.Option(help="Parallel reports (default: the CPU count).")
+    ] = None,
+    executor: Annotated[str, typer.Option(help="local (processes) or dask.")] = "local",
+    scheduler: Annotated[
+        str | None, typer.Option(help="Dask scheduler, tcp://host:8786 (default: a local cluster).")
+    ] = None,
+    force: Annotated[bool, typer.Option("--force", help="Redo unchanged reports too.")] = False,
+    out: OutOption = None,
+    db: DbOption = None,
+) -> None:
+    """Every report of a period: parallel, resumable, incremental; writes manifest and portal."""
+    from bpu_reports.run.progress import run_with_progress
+
+    settings = _settings(ctx, db)
+    if out:
+        settings = settings.model_copy(update={"out": out})
+    summary = run_with_progress(
+        settings,
+        console=err_console,
+        period=period,
+        scope=scope,
+        spec_path=spec,
+        workers=workers,
+        executor=executor,
+        scheduler=scheduler,
+        force=force,
+    )
+    if summary.failed:
+        raise typer.Exit(1)
+
+
 @app.command("demo")
 def demo_cmd(ctx: typer.Context, db: DbOption = None, out: OutOption = None) -> None:
     """Build the Bali demo warehouse if missing and write every Bali report for July 2017."""
@@ -240,7 +278,9 @@ def main(argv: list[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
     verbose = "--verbose" in args
     try:
-        app(args=args, prog_name="bpu-reports", standalone_mode=False)
+        code = app(args=args, prog_name="bpu-reports", standalone_mode=False)
+        if isinstance(code, int):  # click returns an Exit's code when not standalone
+            return code
     except (typer.Exit, click.exceptions.Exit) as exc:
         return int(exc.exit_code)
     except (typer.Abort, click.exceptions.Abort):

@@ -9,6 +9,8 @@ from pathlib import Path
 
 from bpu_reports.errors import BpuReportsError
 
+FILE_MODE = 0o644
+
 
 def inside(root: Path, path: Path) -> Path:
     """``path`` resolved, refusing anything that would land outside ``root``."""
@@ -36,6 +38,7 @@ def write_bytes(path: Path, data: bytes) -> None:
             fh.write(data)
             fh.flush()
             os.fsync(fh.fileno())
+        os.chmod(tmp, FILE_MODE)  # mkstemp makes 0600; reports are for a web server to read
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

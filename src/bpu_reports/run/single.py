@@ -12,11 +12,11 @@ import nbformat
 import papermill
 from papermill.exceptions import PapermillExecutionError
 
+from bpu_reports import publish
 from bpu_reports.errors import BpuReportsError
 from bpu_reports.render.html import to_html
 from bpu_reports.render.pdf import to_pdf
 from bpu_reports.report.kpi import MIMETYPE as KPI_MIMETYPE
-from bpu_reports.run import publish
 
 FORMATS = ("html", "pdf")
 

@@ -1,0 +1,110 @@
+"""The batch plan: one job per (report spec × unit of the scope × language), each with the
+fingerprint that decides whether an unchanged report can be skipped."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import asdict, dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+import bpu_reports
+from bpu_reports._version import __version__
+from bpu_reports.run.spec import RunSpec
+
+NOT_FINGERPRINTED = ("db", "metrics_file")
+"""Parameters that say where things are, not what the report shows."""
+
+
+@dataclass(frozen=True)
+class Job:
+    key: str  # "DPS/branch_monthly" (unique within a period; ".en" for other languages)
+    notebook: str
+    kind: str  # "branch" | "region"
+    code: str
+    name: str
+    region_code: str
+    period: str
+    lang: str
+    formats: tuple[str, ...]
+    parameters: dict[str, Any]
+    fingerprint: str
+
+    @property
+    def stem(self) -> str:
+        return self.key.split("/", 1)[1]
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@cache
+def package_digest() -> str:
+    """Hash of the package's code, templates and reference data (a change re-renders)."""
+    root = Path(bpu_reports.__file__).parent
+    digest = hashlib.sha256(__version__.encode())
+    for path in sorted(root.rglob("*")):
+        if path.is_file() and "__pycache__" not in path.parts:
+            digest.update(str(path.relative_to(root)).encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def fingerprint(
+    notebook: Path, parameters: dict[str, Any], formats: tuple[str, ...], data_version: str
+) -> str:
+    shown = {k: v for k, v in parameters.items() if k not in NOT_FINGERPRINTED}
+    digest = hashlib.sha256()
+    digest.update(notebook.read_bytes())
+    digest.update(json.dumps(shown, sort_keys=True, default=str).encode())
+    digest.update(",".join(formats).encode())
+    digest.update(data_version.encode())
+    digest.update(package_digest().encode())
+    return digest.hexdigest()[:24]
+
+
+def plan(
+    spec: RunSpec, branches: pd.DataFrame, period: str, data_version: str, with_regions: bool
+) -> list[Job]:
+    """Jobs for every report spec over the scope's ``branches`` (and their regions when
+    ``with_regions``), in a stable order: regions first (they are few and read first)."""
+    jobs: list[Job] = []
+    regions = branches.drop_duplicates("region_code").sort_values("region_code")
+    for report in spec.reports:
+        if report.per == "region" and not with_regions:
+            continue
+        if report.per == "branch":
+            units = [(b.branch_code, b.branch_name, b.region_code) for b in branches.itertuples()]
+        else:
+            units = [(r.region_code, r.region_name, r.region_code) for r in regions.itertuples()]
+        for lang in report.languages:
+            stem = (
+                report.notebook.stem
+                if lang == report.languages[0]
+                else f"{report.notebook.stem}.{lang}"
+            )
+            for code, name, region_code in units:
+                params = {**report.parameters, report.per: code, "period": period, "lang": lang}
+                jobs.append(
+                    Job(
+                        key=f"{code}/{stem}",
+                        notebook=str(report.notebook),
+                        kind=report.per,
+                        code=str(code),
+                        name=str(name),
+                        region_code=str(region_code),
+                        period=period,
+                        lang=lang,
+                        formats=report.formats,
+                        parameters=params,
+                        fingerprint=fingerprint(
+                            report.notebook, params, report.formats, data_version
+                        ),
+                    )
+                )
+    jobs.sort(key=lambda j: (j.kind != "region", j.key))
+    return jobs
