@@ -266,11 +266,19 @@ def generate_cmd(
 def demo_cmd(ctx: typer.Context, db: DbOption = None, out: OutOption = None) -> None:
     """Build the Bali demo warehouse if missing and write every Bali report for July 2017."""
     from bpu_reports.run.oneshot import demo
+    from bpu_reports.run.progress import run_with_progress
 
     settings = _settings(ctx, db)
     if out:
         settings = settings.model_copy(update={"out": out})
-    demo(settings, say=lambda text: _say(settings, text))
+    portal = demo(
+        settings,
+        say=lambda text: _say(settings, text),
+        run_batch=lambda s, **kw: run_with_progress(s, console=err_console, **kw),
+    )
+    out_console.print(f"Reports for July 2017: {portal.resolve()}")
+    dps = portal.parent / "2017-07" / "DPS" / "branch_monthly.pdf"
+    out_console.print(f"KC Bali Denpasar (PDF): {dps.resolve()}")
 
 
 def main(argv: list[str] | None = None) -> int:

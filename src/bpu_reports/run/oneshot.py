@@ -13,7 +13,7 @@ from bpu_reports.metrics import check_period, resolve
 from bpu_reports.period import Period
 from bpu_reports.report import formats as fmt
 from bpu_reports.run import parameters
-from bpu_reports.run.single import FORMATS, Outcome, ReportFailed, run_report
+from bpu_reports.run.single import FORMATS, Outcome, run_report
 
 DEMO_PERIOD = "2017-07"
 
@@ -91,51 +91,20 @@ def run_one(
     )
 
 
-def packaged_notebook(name: str) -> Path:
-    """``notebooks/NAME.ipynb`` of the working tree."""
-    path = Path("notebooks") / f"{name}.ipynb"
-    if not path.exists():
-        raise BpuReportsError(f"{path} not found: run the demo from the project folder")
-    return path
-
-
-def demo(settings: Settings, say: Callable[[str], None]) -> list[Outcome]:
-    """Build the Bali warehouse if missing, then every Bali branch report and the region
-    report for July 2017, one after the other (the batch command runs them in parallel)."""
+def demo(settings: Settings, say: Callable[[str], None], run_batch: Callable[..., Any]) -> Path:
+    """Build the Bali warehouse if missing, then every Bali report for July 2017 through the
+    monthly batch (``parameters/monthly.yaml``); returns the portal's path."""
     from bpu_reports.data.demo import build_demo
 
+    spec_path = Path("parameters") / "monthly.yaml"
+    if not spec_path.exists():
+        raise BpuReportsError(f"{spec_path} not found: run the demo from the project folder")
     if not settings.db.exists():
         say(f"building the Bali demo warehouse at {settings.db} …")
         build_demo(settings.db, scale="bali")
-    con = store.connect(settings.db)
-    try:
-        branches = resolve(con).branches
-    finally:
-        con.close()
-    jobs = [(packaged_notebook("branch_monthly"), {"branch": c}) for c in branches.branch_code]
-    jobs += [
-        (packaged_notebook("region_monthly"), {"region": r})
-        for r in sorted(set(branches.region_code))
-    ]
-    done, failed = [], []
-    for notebook, scope in jobs:
-        try:
-            outcome = run_one(
-                notebook,
-                settings=settings,
-                period=DEMO_PERIOD,
-                branch=scope.get("branch"),
-                region=scope.get("region"),
-            )
-        except ReportFailed as exc:
-            failed.append(str(exc))
-            say(f"FAILED {exc}")
-            continue
-        done.append(outcome)
-        say(f"{outcome.code:8} {outcome.outputs.get('pdf', '')}")
-    say(f"{len(done)} reports written under {settings.out / DEMO_PERIOD}")
-    if failed:
-        raise ReportFailed(
-            f"{len(failed)} demo report(s) failed: {failed[0]}", cell=None, ename="", kept=None
+    summary = run_batch(settings, period=DEMO_PERIOD, scope="all", spec_path=spec_path)
+    if summary.failed:
+        raise BpuReportsError(
+            f"{summary.failed} demo report(s) failed: see {settings.out / DEMO_PERIOD}"
         )
-    return done
+    return settings.out / "index.html"
