@@ -7,9 +7,10 @@ DuckDB DDL of the warehouse are both derived from that one declaration.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
-import pandera.pandas as pa
+if TYPE_CHECKING:  # pandera costs 0.4 s to import; only the importer needs it
+    import pandera.pandas as pa
 
 Kind = Literal["code", "id", "text", "date", "int", "money", "bool"]
 
@@ -181,6 +182,8 @@ def ddl(table: Table) -> str:
 
 
 def _checks(f: Field) -> list[pa.Check]:
+    import pandera.pandas as pa
+
     checks: list[pa.Check] = []
     if f.kind == "code":
         checks.append(
@@ -199,6 +202,8 @@ def _checks(f: Field) -> list[pa.Check]:
 
 def schema(table: Table) -> pa.DataFrameSchema:
     """pandera schema of one table: types (coerced), required columns, nullability, ranges."""
+    import pandera.pandas as pa
+
     columns = {
         f.name: pa.Column(
             _PANDERA_TYPE[f.kind],

@@ -25,6 +25,8 @@ from bpu_reports.errors import WarehouseError
 from bpu_reports.period import Period
 
 SCHEMA_VERSION = 1
+CONFIG: dict[str, str | bool | int | float | list[str]] = {"enable_progress_bar": False}
+"""DuckDB draws a progress bar on stdout for long queries; ours is a library."""
 
 
 def default_path() -> Path:
@@ -57,7 +59,7 @@ def connect(path: Path | str | None = None, *, read_only: bool = True) -> duckdb
             "or load exports with `bpu-reports db import DIR`"
         )
     try:
-        con = duckdb.connect(str(db), read_only=read_only)
+        con = duckdb.connect(str(db), read_only=read_only, config=CONFIG)
     except duckdb.IOException as exc:
         if "lock" in str(exc).lower():
             raise WarehouseError(
@@ -112,7 +114,7 @@ def build(path: Path | str, *, source: str) -> Iterator[duckdb.DuckDBPyConnectio
     os.close(fd)
     tmp = Path(tmp_name)
     tmp.unlink()  # DuckDB must create the file itself
-    con = duckdb.connect(str(tmp))
+    con = duckdb.connect(str(tmp), config=CONFIG)
     try:
         for name in LOAD_ORDER:
             con.execute(ddl(TABLES[name]))

@@ -47,18 +47,13 @@ class MetricSet:
         return replace(
             self,
             scope=scope,
-            **{
-                name: cut(getattr(self, name))
-                for name in (
-                    "trend",
-                    "summary",
-                    "targets",
-                    "ageing",
-                    "breakdowns",
-                    "outreach",
-                    "cohorts",
-                )
-            },
+            trend=cut(self.trend),
+            summary=cut(self.summary),
+            targets=cut(self.targets),
+            ageing=cut(self.ageing),
+            breakdowns=cut(self.breakdowns),
+            outreach=cut(self.outreach),
+            cohorts=cut(self.cohorts),
         )
 
 
@@ -91,5 +86,6 @@ def compute(con: duckdb.DuckDBPyConnection, period: Period, scope: Scope) -> Met
             cohorts=cohorts.retention(con, period),
         )
     finally:
-        for table in ("panel", "pay", "scope_branches"):
+        con.execute("DROP VIEW IF EXISTS pay")
+        for table in ("panel", "scope_branches"):
             con.execute(f"DROP TABLE IF EXISTS {table}")

@@ -29,11 +29,15 @@ def month_idx(column: str) -> str:
 
 
 def build(con: duckdb.DuckDBPyConnection, period: Period, branch_codes: list[str]) -> None:
-    """Create the temp tables ``scope_branches``, ``pay`` and ``panel`` on ``con``."""
+    """Create ``scope_branches`` and ``panel`` (temp tables) and the ``pay`` view on ``con``.
+
+    ``pay`` stays a view: materialising every payment of a national scope costs gigabytes,
+    while each of its two readers (the panel aggregate, the window's collections) streams it.
+    """
     reference.register(con)
     first = period.shift(-(WINDOW - 1))
     dues = reference.due_dates(first.year, period.year)
-    due = {int(r.month_idx): r.due_date for r in dues.itertuples()}
+    due = {int(i): d for i, d in zip(dues.month_idx, dues.due_date, strict=True)}
     months = [first.shift(i) for i in range(WINDOW)]
 
     con.execute("CREATE OR REPLACE TEMP TABLE scope_branches (branch_code VARCHAR PRIMARY KEY)")
@@ -42,7 +46,7 @@ def build(con: duckdb.DuckDBPyConnection, period: Period, branch_codes: list[str
     cutoff = period.cutoff.isoformat()
     con.execute(
         f"""
-        CREATE OR REPLACE TEMP TABLE pay AS
+        CREATE OR REPLACE TEMP VIEW pay AS
         SELECT c.participant_id,
                c.paid_on,
                {month_idx("c.paid_on")} AS pay_idx,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pickle
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, cast
 
 import pandas as pd
 
@@ -45,6 +45,11 @@ class Unit:
     branch_trend: pd.DataFrame = field(default_factory=pd.DataFrame)
 
 
+def _first_row(frame: pd.DataFrame) -> dict[str, Any]:
+    """The first row as a dict keyed by column name."""
+    return {str(k): v for k, v in frame.iloc[0].to_dict().items()}
+
+
 def unit(metrics: MetricSet, kind: Literal["branch", "region"], code: str) -> Unit:
     """Slice (branch) or aggregate (region) ``metrics`` into one report's ``Unit``."""
     table = metrics.branches
@@ -63,7 +68,7 @@ def unit(metrics: MetricSet, kind: Literal["branch", "region"], code: str) -> Un
             office_type=str(b.office_type),
             period=metrics.period,
             warehouse=metrics.warehouse,
-            summary=only.summary.drop(columns="branch_code").iloc[0].to_dict(),
+            summary=_first_row(only.summary.drop(columns="branch_code")),
             trend=only.trend.drop(columns="branch_code"),
             ageing=only.ageing.drop(columns="branch_code"),
             breakdowns=only.breakdowns.drop(columns="branch_code"),
@@ -77,10 +82,12 @@ def unit(metrics: MetricSet, kind: Literal["branch", "region"], code: str) -> Un
     only = metrics.only(list(rows.branch_code))
     branches = only.branches
     trend = regions.totals(only.trend, branches, ["m_idx", "period"])
-    targets = (
+    # as_index=False: a frame (region_code, target), which the stubs type as a Series
+    targets = cast(
+        pd.DataFrame,
         only.targets.merge(branches[["branch_code", "region_code"]], on="branch_code")
         .groupby("region_code", as_index=False)["target"]
-        .sum()
+        .sum(),
     )
     summary = summarise(trend, targets, metrics.period, "region_code")
     breakdowns = regions.totals(only.breakdowns, branches, ["dimension", "value"])
@@ -102,7 +109,7 @@ def unit(metrics: MetricSet, kind: Literal["branch", "region"], code: str) -> Un
         office_type=None,
         period=metrics.period,
         warehouse=metrics.warehouse,
-        summary=summary.drop(columns="region_code").iloc[0].to_dict(),
+        summary=_first_row(summary.drop(columns="region_code")),
         trend=trend.drop(columns="region_code"),
         ageing=ageing,
         breakdowns=breakdowns.drop(columns="region_code"),

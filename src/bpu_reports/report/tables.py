@@ -55,7 +55,8 @@ class Table:
             f'<th class="{"num" if c.kind != "text" else "txt"}">{html.escape(c.label)}</th>'
             for c in self.columns
         )
-        rows = [self._row(rec) for rec in self.frame.to_dict(orient="records")]
+        records = self.frame.to_dict(orient="records")
+        rows = [self._row({str(k): v for k, v in rec.items()}) for rec in records]
         if self.total:
             rows.append(self._row(self.total, css="total"))
         note = f'<p class="bpu-note">{html.escape(self.footnote)}</p>' if self.footnote else ""

@@ -68,7 +68,7 @@ def run_one(
 
     con = store.connect(settings.db)
     try:
-        scope = resolve(con, **{kind: code})
+        scope = resolve(con, branch=code) if kind == "branch" else resolve(con, region=code)
         check_period(store.info(con), month)
     finally:
         con.close()

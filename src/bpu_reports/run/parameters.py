@@ -64,7 +64,7 @@ def _model(names: tuple[tuple[str, str], ...]) -> type[BaseModel]:
     for name, inferred in names:
         typ = KNOWN.get(name) or _INFERRED.get(inferred, Any)
         fields[name] = (typ | None, None)
-    return create_model(  # type: ignore[call-overload, no-any-return]
+    return create_model(
         "ReportParameters", __config__=ConfigDict(extra="forbid", frozen=True), **fields
     )
 
