@@ -25,7 +25,7 @@ from bpu_reports.errors import WarehouseError
 from bpu_reports.period import Period
 
 SCHEMA_VERSION = 1
-CONFIG: dict[str, str | bool | int | float | list[str]] = {"enable_progress_bar": False}
+QUIET = "SET enable_progress_bar = false"
 """DuckDB draws a progress bar on stdout for long queries; ours is a library."""
 
 
@@ -59,7 +59,8 @@ def connect(path: Path | str | None = None, *, read_only: bool = True) -> duckdb
             "or load exports with `bpu-reports db import DIR`"
         )
     try:
-        con = duckdb.connect(str(db), read_only=read_only, config=CONFIG)
+        con = duckdb.connect(str(db), read_only=read_only)
+        con.execute(QUIET)
     except duckdb.IOException as exc:
         if "lock" in str(exc).lower():
             raise WarehouseError(
@@ -114,7 +115,8 @@ def build(path: Path | str, *, source: str) -> Iterator[duckdb.DuckDBPyConnectio
     os.close(fd)
     tmp = Path(tmp_name)
     tmp.unlink()  # DuckDB must create the file itself
-    con = duckdb.connect(str(tmp), config=CONFIG)
+    con = duckdb.connect(str(tmp))
+    con.execute(QUIET)
     try:
         for name in LOAD_ORDER:
             con.execute(ddl(TABLES[name]))
