@@ -12,6 +12,7 @@ import calendar
 import datetime as dt
 from functools import cache
 from importlib.resources import files
+from typing import Any
 
 import duckdb
 import holidays
@@ -33,14 +34,18 @@ def rates() -> pd.DataFrame:
     return frame
 
 
-def rate_on(day: dt.date, segment: str = "lainnya") -> pd.Series:
-    """The rate row in force on ``day`` for a member of ``segment``."""
+@cache
+def _rate_rows() -> tuple[Any, ...]:
+    return tuple(rates().itertuples(index=False))
+
+
+def rate_on(day: dt.date, segment: str = "lainnya") -> Any:
+    """The rate row in force on ``day`` for a member of ``segment`` (fields as in the CSV)."""
     sector = "transport" if segment in TRANSPORT_SEGMENTS else "other"
-    table = rates()
-    row = table[(table.sector == sector) & (table.valid_from <= day) & (table.valid_to >= day)]
-    if len(row) != 1:
-        raise LookupError(f"rates table has {len(row)} rows for {sector} on {day}")
-    return row.iloc[0]
+    rows = [r for r in _rate_rows() if r.sector == sector and r.valid_from <= day <= r.valid_to]
+    if len(rows) != 1:
+        raise LookupError(f"rates table has {len(rows)} rows for {sector} on {day}")
+    return rows[0]
 
 
 def monthly_contribution(day: dt.date, declared_income: int, has_jht: bool, segment: str) -> int:

@@ -58,6 +58,8 @@ def connect(path: Path | str | None = None, *, read_only: bool = True) -> duckdb
             f"no warehouse at {db}: build one with `bpu-reports db init --demo` "
             "or load exports with `bpu-reports db import DIR`"
         )
+    if db.is_dir():
+        raise WarehouseError(f"{db} is a folder, not a warehouse file: give --db the .duckdb file")
     try:
         con = duckdb.connect(str(db), read_only=read_only)
         con.execute(QUIET)
@@ -66,21 +68,24 @@ def connect(path: Path | str | None = None, *, read_only: bool = True) -> duckdb
             raise WarehouseError(
                 f"warehouse {db} is locked by another process: wait for it to finish, then retry"
             ) from exc
+        if _unreadable(exc):
+            raise _not_readable(db, exc) from exc
         raise WarehouseError(f"cannot open warehouse {db}: {_first_line(exc)}") from exc
     except duckdb.Error as exc:
-        raise WarehouseError(
-            f"warehouse {db} is not a readable DuckDB file ({_first_line(exc)}): "
-            "rebuild it with `bpu-reports db init --demo` or `bpu-reports db import DIR`"
-        ) from exc
+        raise _not_readable(db, exc) from exc
     try:
         rows = con.execute("SELECT value FROM _meta WHERE key = 'schema_version'").fetchall()
-    except duckdb.Error as exc:
+    except duckdb.CatalogException as exc:
         con.close()
         raise WarehouseError(
-            f"{db} is not a bpu-reports warehouse (no _meta table): rebuild it"
+            f"{db} is a DuckDB file but not a bpu-reports warehouse (no _meta table): "
+            "give --db the warehouse file, or rebuild it with `bpu-reports db import DIR`"
         ) from exc
+    except duckdb.Error as exc:  # a damaged file: a block cannot be read or fails its checksum
+        con.close()
+        raise _not_readable(db, exc) from exc
     version = rows[0][0] if rows else None
-    if version is None or int(version) != SCHEMA_VERSION:
+    if version is None or not str(version).isdigit() or int(version) != SCHEMA_VERSION:
         con.close()
         raise WarehouseError(
             f"{db} has warehouse layout {version}, expected {SCHEMA_VERSION}: rebuild it"
@@ -110,7 +115,14 @@ def build(path: Path | str, *, source: str) -> Iterator[duckdb.DuckDBPyConnectio
     raises, the temporary file is removed and ``path`` is untouched.
     """
     final = Path(path)
-    final.parent.mkdir(parents=True, exist_ok=True)
+    if final.is_dir():
+        raise WarehouseError(f"{final} is a folder: give --db a file path, e.g. data/bpu.duckdb")
+    try:
+        final.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise WarehouseError(
+            f"cannot create the warehouse folder {final.parent}: {exc.strerror or exc}"
+        ) from exc
     fd, tmp_name = tempfile.mkstemp(prefix=f".{final.name}.", suffix=".building", dir=final.parent)
     os.close(fd)
     tmp = Path(tmp_name)
@@ -167,6 +179,22 @@ def _write_meta(con: duckdb.DuckDBPyConnection, *, source: str) -> None:
         "built_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
     }
     con.executemany("INSERT INTO _meta VALUES (?, ?)", list(meta.items()))
+
+
+_UNREADABLE = ("not a valid duckdb database file", "could not read", "corrupt", "checksum")
+
+
+def _unreadable(exc: BaseException) -> bool:
+    """Whether DuckDB's error says the file's bytes are not a (whole) DuckDB database."""
+    text = str(exc).lower()
+    return any(marker in text for marker in _UNREADABLE)
+
+
+def _not_readable(db: Path, exc: BaseException) -> WarehouseError:
+    return WarehouseError(
+        f"warehouse {db} is not a readable DuckDB file ({_first_line(exc)}): "
+        "rebuild it with `bpu-reports db init --demo` or `bpu-reports db import DIR`"
+    )
 
 
 def _first_line(exc: BaseException) -> str:

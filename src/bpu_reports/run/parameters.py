@@ -25,12 +25,16 @@ def _period(value: str) -> str:
     return str(Period.parse(value))
 
 
-Code = Annotated[str, AfterValidator(check_code)]
+def _code(what: str) -> Any:
+    """A code type whose error names the parameter (``branch '../x' is not a valid code``)."""
+    return Annotated[str, AfterValidator(lambda value: check_code(value, what))]
+
+
 PeriodText = Annotated[str, AfterValidator(_period)]
 
 KNOWN: dict[str, Any] = {
-    "branch": Code,
-    "region": Code,
+    "branch": _code("branch"),
+    "region": _code("region"),
     "period": PeriodText,
     "lang": Literal["id", "en"],
     "db": str,

@@ -17,6 +17,7 @@ from bpu_reports.errors import BpuReportsError
 from bpu_reports.render.html import to_html
 from bpu_reports.render.pdf import to_pdf
 from bpu_reports.report.kpi import MIMETYPE as KPI_MIMETYPE
+from bpu_reports.run.kernels import ForkKernelManager
 
 FORMATS = ("html", "pdf")
 
@@ -80,6 +81,7 @@ def execute(
         cwd=str(notebook.parent),
         # ipykernel logs a TCP-encryption warning on start and an interrupt on shutdown
         extra_arguments=["--IPKernelApp.log_level=CRITICAL"],
+        kernel_manager_class=ForkKernelManager,
     )
 
 

@@ -10,6 +10,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from bpu_reports.errors import BpuReportsError
+from bpu_reports.run import parameters as report_parameters
 
 
 class SpecError(BpuReportsError):
@@ -46,6 +47,15 @@ def load(path: Path) -> RunSpec:
         raw = yaml.safe_load(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise SpecError(f"run spec {path} not found: pass --spec with an existing file") from None
+    except IsADirectoryError:
+        raise SpecError(
+            f"run spec {path} is a folder: pass --spec with a YAML file, "
+            "e.g. parameters/monthly.yaml"
+        ) from None
+    except UnicodeDecodeError:
+        raise SpecError(f"run spec {path} is not UTF-8 text: save it as a YAML text file") from None
+    except OSError as exc:
+        raise SpecError(f"cannot read run spec {path}: {exc.strerror or exc}") from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" (line {mark.line + 1})" if mark else ""
@@ -62,9 +72,42 @@ def load(path: Path) -> RunSpec:
         raise SpecError(f"{path}: {key}: {err['msg']}") from None
     project = path.resolve().parent
     reports = []
-    for report in spec.reports:
+    for i, report in enumerate(spec.reports):
         notebook = report.notebook if report.notebook.is_absolute() else project / report.notebook
         if not notebook.exists():
             raise SpecError(f"{path}: notebook {report.notebook} not found (looked in {project})")
-        reports.append(report.model_copy(update={"notebook": notebook}))
+        if not notebook.is_file():
+            raise SpecError(f"{path}: reports.{i}.notebook {report.notebook} is not a file")
+        typed = _check_parameters(path, i, report, notebook)
+        reports.append(report.model_copy(update={"notebook": notebook, "parameters": typed}))
     return spec.model_copy(update={"reports": tuple(reports)})
+
+
+SET_BY_THE_BATCH = ("branch", "region", "period", "lang", "metrics_file")
+"""Parameters every batch job receives from the plan, never from a spec's ``parameters``."""
+
+
+def _check_parameters(path: Path, i: int, report: ReportSpec, notebook: Path) -> dict[str, Any]:
+    """Validate a report's notebook and ``parameters`` before any kernel starts: the notebook
+    must be readable, declare the ``per`` parameter, and accept every extra parameter's name
+    and type (the same checks as ``bpu-reports run -p``)."""
+    where = f"{path}: reports.{i}"
+    try:
+        declared = report_parameters.declared(notebook)
+    except BpuReportsError as exc:
+        raise SpecError(f"{where}.notebook: {exc}") from None
+    if report.per not in declared:
+        raise SpecError(
+            f"{where}: {notebook.name} has no '{report.per}' parameter, so it is not a "
+            f"{report.per} report: fix 'per' or the notebook's parameters cell"
+        )
+    clash = sorted(set(report.parameters) & set(SET_BY_THE_BATCH))
+    if clash:
+        raise SpecError(
+            f"{where}.parameters.{clash[0]}: set by the batch (per, --period, languages), "
+            "remove it from the spec"
+        )
+    try:
+        return report_parameters.validate(notebook, dict(report.parameters))
+    except BpuReportsError as exc:
+        raise SpecError(f"{where}.parameters: {exc}") from None

@@ -1,0 +1,174 @@
+"""Per-report cost, side by side on the same notebook, branches and warehouse:
+
+baseline  papermill CLI → jupyter nbconvert --no-input CLI → weasyprint CLI, serial
+floor     the same content in one Python process, same helpers, no kernel (bench/floor.py)
+ours      bpu-reports generate --force, 1 and 2 workers
+rerun     bpu-reports generate again, nothing changed
+analyst   branch_monthly.ipynb executed top to bottom in a fresh kernel ("Run all")
+
+  .venv/bin/python bench/reports.py [--db /tmp/bench-bali.duckdb] [--skip-baseline]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+BIN = Path(sys.executable).parent
+NOTEBOOK = ROOT / "notebooks" / "branch_monthly.ipynb"
+PERIOD = "2017-07"
+
+
+def sh(*cmd: str, **kw) -> None:
+    subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, **kw)
+
+
+def timed(fn) -> float:
+    t = time.perf_counter()
+    fn()
+    return time.perf_counter() - t
+
+
+def baseline(db: Path, branches: list[str], work: Path) -> float:
+    def one(code: str) -> None:
+        ipynb = work / f"{code}.ipynb"
+        sh(
+            str(BIN / "papermill"),
+            str(NOTEBOOK),
+            str(ipynb),
+            "-p",
+            "branch",
+            code,
+            "-p",
+            "period",
+            PERIOD,
+            "-p",
+            "db",
+            str(db),
+            "--no-progress-bar",
+            cwd=NOTEBOOK.parent,
+        )
+        sh(str(BIN / "jupyter"), "nbconvert", "--to", "html", "--no-input", str(ipynb))
+        sh(str(BIN / "weasyprint"), str(work / f"{code}.html"), str(work / f"{code}.pdf"))
+
+    return timed(lambda: [one(c) for c in branches])
+
+
+def floor(db: Path, branches: list[str]) -> float:
+    sys.path.insert(0, str(ROOT / "bench"))
+    os.chdir(ROOT)
+    from floor import build
+
+    from bpu_reports.data import store
+    from bpu_reports.metrics import compute, resolve, unit
+    from bpu_reports.period import Period
+
+    def run() -> None:
+        con = store.connect(db)
+        ms = compute(con, Period.parse(PERIOD), resolve(con, codes=branches))
+        con.close()
+        for code in branches:
+            build(unit(ms, "branch", code))
+
+    build(
+        unit(
+            compute(
+                store.connect(db),
+                Period.parse(PERIOD),
+                resolve(store.connect(db), branch=branches[0]),
+            ),
+            "branch",
+            branches[0],
+        )
+    )  # warm imports
+    return timed(run)
+
+
+def ours(db: Path, branches: list[str], out: Path, workers: int, force: bool = True) -> float:
+    args = [
+        str(BIN / "bpu-reports"),
+        "--quiet",
+        "--db",
+        str(db),
+        "--out",
+        str(out),
+        "generate",
+        "--period",
+        PERIOD,
+        "--spec",
+        str(ROOT / "bench" / "branch-only.yaml"),
+        "--scope",
+        ",".join(branches),
+        "--workers",
+        str(workers),
+    ]
+    return timed(lambda: sh(*args, *(["--force"] if force else []), cwd=ROOT))
+
+
+def analyst(db: Path) -> float:
+    import nbformat
+    from nbclient import NotebookClient
+
+    nb = nbformat.read(NOTEBOOK, as_version=4)
+    os.environ["BPU_REPORTS_DB"] = str(db)
+    client = NotebookClient(
+        nb, kernel_name="python3", resources={"metadata": {"path": str(NOTEBOOK.parent)}}
+    )
+    return timed(client.execute)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--db", type=Path, default=Path("/tmp/bench-bali.duckdb"))
+    parser.add_argument("--skip-baseline", action="store_true")
+    args = parser.parse_args()
+    if not args.db.exists():
+        sh(str(BIN / "bpu-reports"), "--db", str(args.db), "db", "init", "--demo")
+    branches = ["DPS", "BDU", "GIA", "SGR", "TAB", "JMB", "KLK", "KRA"]
+    n = len(branches)
+    print(
+        f"{platform.node()} {platform.machine()}, {os.cpu_count()} CPUs, python {platform.python_version()}, {time.strftime('%Y-%m-%d %H:%M')}"
+    )
+    print(f"{n} branch reports (HTML + PDF), Bali demo warehouse, {PERIOD}")
+    with tempfile.TemporaryDirectory() as tmp:
+        work = Path(tmp)
+        rows = {}
+        if not args.skip_baseline:
+            rows["baseline (papermill+nbconvert+weasyprint CLIs)"] = baseline(
+                args.db, branches, work
+            )
+        rows["floor (in-process, no kernel)"] = floor(args.db, branches)
+        out = work / "out"
+        ours(args.db, branches[:1], out, 1)  # first run: the folder, caches
+        rows["ours, 1 worker"] = ours(args.db, branches, out, 1)
+        rows["ours, 2 workers"] = ours(args.db, branches, out, 2)
+        rerun = ours(args.db, branches, out, 2, force=False)
+        shutil.rmtree(out, ignore_errors=True)
+        run_all = analyst(args.db)
+    fl = rows["floor (in-process, no kernel)"] / n
+    for name, seconds in rows.items():
+        per = seconds / n
+        print(f"{name:48} {seconds:6.1f} s  {per:5.2f} s/report  {per / fl:4.2f}x floor")
+    if "baseline (papermill+nbconvert+weasyprint CLIs)" in rows:
+        base = rows["baseline (papermill+nbconvert+weasyprint CLIs)"]
+        print(
+            f"throughput vs baseline: 1 worker {base / rows['ours, 1 worker']:.2f}x, "
+            f"2 workers {base / rows['ours, 2 workers']:.2f}x"
+        )
+    print(
+        f"2 workers vs 1 worker: {rows['ours, 1 worker'] / rows['ours, 2 workers']:.2f}x throughput"
+    )
+    print(f"unchanged re-run of {n} reports: {rerun:.1f} s (whole command)")
+    print(f"analyst Run-all of branch_monthly.ipynb: {run_all:.1f} s")
+
+
+if __name__ == "__main__":
+    main()
