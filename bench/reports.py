@@ -134,8 +134,9 @@ def main() -> None:
         sh(str(BIN / "bpu-reports"), "--db", str(args.db), "db", "init", "--demo")
     branches = ["DPS", "BDU", "GIA", "SGR", "TAB", "JMB", "KLK", "KRA"]
     n = len(branches)
+    when = time.strftime("%Y-%m-%d %H:%M")
     print(
-        f"{platform.node()} {platform.machine()}, {os.cpu_count()} CPUs, python {platform.python_version()}, {time.strftime('%Y-%m-%d %H:%M')}"
+        f"{platform.machine()}, {os.cpu_count()} CPUs, python {platform.python_version()}, {when}"
     )
     print(f"{n} branch reports (HTML + PDF), Bali demo warehouse, {PERIOD}")
     with tempfile.TemporaryDirectory() as tmp:

@@ -211,7 +211,11 @@ def cross_table_violations(
         # a duplicated participant_id is reported already; its registration date is ambiguous
         known = everyone.dropna(subset=["participant_id"])
         known = known.drop_duplicates("participant_id", keep=False)
-        registered = pays["participant_id"].map(known.set_index("participant_id")["registered_on"])
+        # reindex, not Series.map: map fails on an empty column (a header-only export)
+        by_id = known.set_index("participant_id")["registered_on"]
+        registered = pd.Series(
+            by_id.reindex(pays["participant_id"]).to_numpy(), index=pays.index, dtype=by_id.dtype
+        )
         month_start = registered.dt.to_period("M").dt.start_time
         rule = "covers a month before the member's registration month"
         found.append(

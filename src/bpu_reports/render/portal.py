@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from functools import cache
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 import jinja2
@@ -31,39 +31,75 @@ def _template() -> jinja2.Template:
     return env.get_template("portal.html.j2")
 
 
+def _href(value: Any) -> str | None:
+    """A link from a manifest, kept only if it is a plain relative path inside the output
+    folder (no scheme such as ``javascript:``, no absolute path, no ``..``)."""
+    if not isinstance(value, str) or not value or ":" in value or "\\" in value:
+        return None
+    path = PurePosixPath(value)
+    if path.is_absolute() or ".." in path.parts:
+        return None
+    return value
+
+
 def _row(entry: dict[str, Any]) -> dict[str, Any]:
-    k = entry.get("kpis") or {}
-    links = [
-        (label.upper(), entry["outputs"][label])
-        for label in ("html", "pdf")
-        if label in entry.get("outputs", {})
-    ]
-    if entry.get("status") != "ok" and (entry.get("error") or {}).get("notebook"):
-        links.append(("IPYNB", entry["error"]["notebook"]))
+    k = entry.get("kpis")
+    k = k if isinstance(k, dict) else {}
+    outputs = entry.get("outputs")
+    outputs = outputs if isinstance(outputs, dict) else {}
+    error = entry.get("error")
+    error = error if isinstance(error, dict) else {}
+    links = [(label.upper(), outputs.get(label)) for label in ("html", "pdf") if label in outputs]
+    if entry.get("status") != "ok" and error.get("notebook"):
+        links.append(("IPYNB", error["notebook"]))
     return {
         "kind": entry["kind"],
         "code": entry["code"],
-        "name": entry.get("name", entry["code"]),
-        "lang": entry.get("lang", "id"),
+        "name": str(entry.get("name", entry["code"])),
+        "lang": str(entry.get("lang", "id")),
         "status": entry.get("status"),
-        "error": ((entry.get("error") or {}).get("type") or "error"),
-        "registered": f.number(k.get("registered")),
-        "active": f.number(k.get("active")),
-        "on_time_rate": f.percent(k.get("on_time_rate")),
-        "target_progress": f.percent(k.get("target_progress")),
-        "links": links,
+        "error": str(error.get("type") or "error"),
+        "registered": _format(f.number, k.get("registered")),
+        "active": _format(f.number, k.get("active")),
+        "on_time_rate": _format(f.percent, k.get("on_time_rate")),
+        "target_progress": _format(f.percent, k.get("target_progress")),
+        "links": [(label, href) for label, href in links if _href(href)],
     }
 
 
+def _format(formatter: Any, value: Any) -> str:
+    """A KPI for display; a value a manifest should not hold shows as missing."""
+    try:
+        return str(formatter(value))
+    except (TypeError, ValueError, ArithmeticError):
+        return f.MISSING
+
+
+def _entries(data: Any) -> list[dict[str, Any]]:
+    """The report entries of a manifest that the portal can show; anything else (a manifest
+    edited by hand, or of another layout) is left out rather than breaking the portal."""
+    reports = data.get("reports") if isinstance(data, dict) else None
+    if not isinstance(reports, list):
+        return []
+    return [
+        e
+        for e in reports
+        if isinstance(e, dict)
+        and e.get("kind") in ("branch", "region")
+        and isinstance(e.get("code"), str)
+        and isinstance(e.get("region_code"), str)
+    ]
+
+
 def _period_view(period: str, data: dict[str, Any]) -> dict[str, Any]:
-    entries = data.get("reports", [])
+    entries = _entries(data)
     regions: dict[str, dict[str, Any]] = {}
     for e in entries:
         region = regions.setdefault(
             e["region_code"], {"code": e["region_code"], "name": e["region_code"], "rows": []}
         )
         if e["kind"] == "region":
-            region["name"] = e.get("name", e["region_code"])
+            region["name"] = str(e.get("name", e["region_code"]))
         row = _row(e)
         row["links"] = [
             (label, f"{period}/{href}" if not href.startswith(period) else href)
@@ -77,7 +113,9 @@ def _period_view(period: str, data: dict[str, Any]) -> dict[str, Any]:
         "label": f.month(Period.parse(period), "id"),
         "ok": sum(e.get("status") == "ok" for e in entries),
         "failed": sum(e.get("status") != "ok" for e in entries),
-        "demo": str(data.get("source", "")).startswith("demo:"),
+        "demo": str(data.get("source", "")).startswith("demo:")
+        if isinstance(data, dict)
+        else False,
         "regions": [regions[k] for k in sorted(regions)],
     }
 

@@ -185,7 +185,8 @@ class Report:
         rows = [
             (t("source", lang), w.source),
             (t("version", lang), w.data_version),
-            (t("cutoff", lang), f.day(w.data_cutoff, lang)),
+            (t("cutoff", lang), f.day(min(self.unit.period.cutoff, w.data_cutoff), lang)),
+            (t("warehouse_cutoff", lang), f.day(w.data_cutoff, lang)),
             ("bpu-reports", __version__),
         ]
         items = "".join(f"<dt>{html.escape(k)}</dt><dd>{html.escape(v)}</dd>" for k, v in rows)

@@ -57,6 +57,7 @@ LABELS: dict[str, dict[str, str]] = {
     "region": {"id": "Kantor wilayah", "en": "Region"},
     "period": {"id": "Periode", "en": "Period"},
     "cutoff": {"id": "Data s.d.", "en": "Data up to"},
+    "warehouse_cutoff": {"id": "Data gudang tersedia s.d.", "en": "Warehouse data up to"},
     "source": {"id": "Sumber data", "en": "Data source"},
     "version": {"id": "Versi data", "en": "Data version"},
     "generated": {"id": "Dibuat", "en": "Generated"},

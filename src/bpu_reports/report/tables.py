@@ -27,6 +27,10 @@ KINDS: dict[str, Formatter] = {
 }
 
 
+LONG_TABLE = 12
+"""Rows above which a table may start on the current page and continue on the next."""
+
+
 @dataclass(frozen=True)
 class Column:
     key: str
@@ -60,8 +64,9 @@ class Table:
         if self.total:
             rows.append(self._row(self.total, css="total"))
         note = f'<p class="bpu-note">{html.escape(self.footnote)}</p>' if self.footnote else ""
+        long = " long" if len(rows) > LONG_TABLE else ""  # may break across pages
         return (
-            f'<div class="bpu-table-wrap"><table class="bpu-table {self.css}">{cap}'
+            f'<div class="bpu-table-wrap{long}"><table class="bpu-table {self.css}">{cap}'
             f"<thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>{note}</div>"
         )
 

@@ -1,0 +1,114 @@
+"""National month: every branch and region report of one period on the national demo
+warehouse, HTML + PDF, then the same command again with nothing changed.
+
+    .venv/bin/python bench/national.py [--db /tmp/bpu-national.duckdb] [--workers 2]
+
+Prints wall time and the peak resident memory of the whole process tree (sampled).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+BIN = Path(sys.executable).parent
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def tree_rss_mb(root: int) -> float:
+    """Resident memory of ``root`` and all its descendants, in MB."""
+    children: dict[int, list[int]] = {}
+    rss: dict[int, int] = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            status = (entry / "status").read_text()
+        except OSError:
+            continue
+        fields = dict(line.split(":", 1) for line in status.splitlines() if ":" in line)
+        pid, ppid = int(entry.name), int(fields["PPid"])
+        children.setdefault(ppid, []).append(pid)
+        rss[pid] = int(fields.get("VmRSS", "0 kB").split()[0])
+    total, todo = 0, [root]
+    while todo:
+        pid = todo.pop()
+        total += rss.get(pid, 0)
+        todo.extend(children.get(pid, []))
+    return total / 1024
+
+
+def run(args: list[str]) -> tuple[float, float]:
+    peak = 0.0
+    started = time.perf_counter()
+    proc = subprocess.Popen(args, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+    def sample() -> None:
+        nonlocal peak
+        while proc.poll() is None:
+            peak = max(peak, tree_rss_mb(proc.pid))
+            time.sleep(0.5)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    code = proc.wait()
+    sampler.join()
+    if code not in (0, 1):
+        sys.exit(f"generate exited {code}")
+    return time.perf_counter() - started, peak
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--db", type=Path, default=Path("/tmp/bpu-national.duckdb"))
+    parser.add_argument("--workers", type=int, default=os.cpu_count() or 2)
+    parser.add_argument("--out", type=Path, default=None)
+    args = parser.parse_args()
+    if not args.db.exists():
+        subprocess.run(
+            [
+                str(BIN / "bpu-reports"),
+                "--db",
+                str(args.db),
+                "db",
+                "init",
+                "--demo",
+                "--scale",
+                "national",
+            ],
+            check=True,
+        )
+    out = args.out or Path(tempfile.mkdtemp(prefix="bpu-national-"))
+    cmd = [
+        str(BIN / "bpu-reports"),
+        "--quiet",
+        "--db",
+        str(args.db),
+        "--out",
+        str(out),
+        "generate",
+        "--period",
+        "2017-07",
+        "--scope",
+        "all",
+        "--workers",
+        str(args.workers),
+    ]
+    wall, peak = run(cmd)
+    reports = len(list(out.glob("2017-07/*/*.pdf")))
+    print(
+        f"national month, {args.workers} workers: {reports} reports (HTML + PDF) in "
+        f"{wall / 60:.1f} min ({wall / max(reports, 1):.2f} s/report), peak RSS {peak:.0f} MB"
+    )
+    again, peak2 = run(cmd)
+    print(f"unchanged re-run: {again:.1f} s, peak RSS {peak2:.0f} MB; output in {out}")
+
+
+if __name__ == "__main__":
+    main()
