@@ -48,6 +48,20 @@ def _branches(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     ).df()
 
 
+def _checked(scope: Scope) -> Scope:
+    """Codes from the warehouse become folder names too: a warehouse built around the importer
+    (which enforces the pattern) must not smuggle in ``../x`` or ``a/b``."""
+    for column, what in (("branch_code", "branch"), ("region_code", "region")):
+        for code in scope.branches[column].drop_duplicates():
+            if not isinstance(code, str) or not _CODE.match(code):
+                shown = code if isinstance(code, str) and len(code) <= 40 else f"{code!s:.40}…"
+                raise ScopeError(
+                    f"the warehouse holds {what} code {shown!r}, which is not a valid code "
+                    "(letters, digits, '_' or '-', max 32): fix the export and re-import it"
+                )
+    return scope
+
+
 def resolve(
     con: duckdb.DuckDBPyConnection,
     *,
@@ -64,13 +78,13 @@ def resolve(
         hit = table[table.branch_code == branch]
         if hit.empty:
             raise ScopeError(f"unknown branch {branch!r}: {_suggest(branch, table.branch_code)}")
-        return Scope("branch", branch, hit.reset_index(drop=True))
+        return _checked(Scope("branch", branch, hit.reset_index(drop=True)))
     if region is not None:
         check_code(region, "region")
         hit = table[table.region_code == region]
         if hit.empty:
             raise ScopeError(f"unknown region {region!r}: {_suggest(region, table.region_code)}")
-        return Scope("region", region, hit.reset_index(drop=True))
+        return _checked(Scope("region", region, hit.reset_index(drop=True)))
     if codes is not None:
         for c in codes:
             check_code(c, "branch")
@@ -79,8 +93,8 @@ def resolve(
             raise ScopeError(
                 f"unknown branch {unknown[0]!r}: {_suggest(unknown[0], table.branch_code)}"
             )
-        return Scope("branches", ",".join(codes), table[table.branch_code.isin(codes)])
-    return Scope("all", "all", table)
+        return _checked(Scope("branches", ",".join(codes), table[table.branch_code.isin(codes)]))
+    return _checked(Scope("all", "all", table))
 
 
 def _suggest(code: str, known: pd.Series) -> str:

@@ -83,6 +83,13 @@ class Table:
     def _repr_html_(self) -> str:
         return self.to_html()
 
+    def __repr__(self) -> str:
+        """Short, like ``Chart``: an executed notebook keeps this as the table's text/plain
+        output, and the frame may hold columns the table does not show (counts from which a
+        suppressed small cell could be worked out)."""
+        labels = ", ".join(c.label for c in self.columns)
+        return f"Table({len(self.frame)} rows: {labels})"
+
 
 def _cols(lang: Lang, *spec: tuple[str, str]) -> list[Column]:
     return [Column(key, t(key, lang), kind) for key, kind in spec]

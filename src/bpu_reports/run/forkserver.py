@@ -18,6 +18,10 @@ from typing import Any
 PRELOAD = (
     "ipykernel.kernelapp",
     "ipykernel.ipkernel",
+    "ipykernel.debugger",
+    "IPython.core.completerlib",
+    "IPython.extensions.storemagic",
+    "tornado.platform.asyncio",
     "matplotlib_inline.backend_inline",
     "bpu_reports.report",
     "bpu_reports.report.charts",

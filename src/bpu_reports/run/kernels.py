@@ -41,6 +41,8 @@ def _fork_server() -> subprocess.Popen[str]:
             stdout=subprocess.PIPE,
             text=True,
             bufsize=1,
+            # debugpy (imported by ipykernel) warns about frozen modules on stderr
+            env={**os.environ, "PYDEVD_DISABLE_FILE_VALIDATION": "1"},
         )
         assert _server.stdout is not None
         ready = _server.stdout.readline()
