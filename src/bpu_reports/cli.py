@@ -64,9 +64,11 @@ def _global(
     ctx.obj = Settings.resolve(db=db, out=out, verbose=verbose, quiet=quiet)
 
 
-def _settings(ctx: typer.Context, db: Path | None = None) -> Settings:
+def _settings(ctx: typer.Context, db: Path | None = None, out: Path | None = None) -> Settings:
+    """The global settings, with a subcommand's own --db / --out taking precedence."""
     settings: Settings = ctx.obj or Settings.resolve()
-    return settings.model_copy(update={"db": db}) if db else settings
+    update = {k: v for k, v in (("db", db), ("out", out)) if v}
+    return settings.model_copy(update=update) if update else settings
 
 
 def _say(settings: Settings, text: str) -> None:
@@ -207,9 +209,7 @@ def run_cmd(
     """Execute one report notebook and render it to HTML and PDF."""
     from bpu_reports.run.oneshot import run_one
 
-    settings = _settings(ctx, db)
-    if out:
-        settings = settings.model_copy(update={"out": out})
+    settings = _settings(ctx, db, out)
     outcome = run_one(
         notebook,
         settings=settings,
@@ -244,9 +244,7 @@ def generate_cmd(
     """Every report of a period: parallel, resumable, incremental; writes manifest and portal."""
     from bpu_reports.run.progress import run_with_progress
 
-    settings = _settings(ctx, db)
-    if out:
-        settings = settings.model_copy(update={"out": out})
+    settings = _settings(ctx, db, out)
     summary = run_with_progress(
         settings,
         console=err_console,
@@ -268,9 +266,7 @@ def demo_cmd(ctx: typer.Context, db: DbOption = None, out: OutOption = None) -> 
     from bpu_reports.run.oneshot import demo
     from bpu_reports.run.progress import run_with_progress
 
-    settings = _settings(ctx, db)
-    if out:
-        settings = settings.model_copy(update={"out": out})
+    settings = _settings(ctx, db, out)
     portal = demo(
         settings,
         say=lambda text: _say(settings, text),
