@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import click
+import duckdb
 import typer
 from rich.console import Console
 from rich.table import Table
@@ -298,13 +299,22 @@ def main(argv: list[str] | None = None) -> int:
     except ContractError as exc:
         _error(str(exc))
         for line in exc.details()[1:]:
-            err_console.print(f"  {line}", markup=False)
+            err_console.print(f"  {line}", markup=False, soft_wrap=True)
         return exc.exit_code
     except BpuReportsError as exc:
         if verbose:
             traceback.print_exc()
         _error(str(exc))
         return exc.exit_code
+    except duckdb.Error as exc:  # the catalog opened, but a table's data could not be read
+        if verbose:
+            traceback.print_exc()
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        _error(
+            f"the warehouse could not be read ({first}): it may be damaged; rebuild it with "
+            "`bpu-reports db init --demo` or `bpu-reports db import DIR`"
+        )
+        return 2
     return 0
 
 

@@ -21,17 +21,31 @@ def inside(root: Path, path: Path) -> Path:
     return target
 
 
+def make_folder(folder: Path) -> None:
+    """``mkdir -p folder``; a path in the way (a file where a folder goes, no permission) is a
+    ``BpuReportsError`` naming it, not an ``OSError`` from deep inside a run."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        reason = exc.strerror or type(exc).__name__
+        where = f" ({exc.filename})" if exc.filename and str(exc.filename) != str(folder) else ""
+        raise BpuReportsError(
+            f"cannot create the folder {folder}: {reason}{where}: "
+            "remove what is in the way or choose another --out"
+        ) from exc
+
+
 def scratch_path(path: Path, suffix: str = ".tmp") -> Path:
     """A hidden temporary name beside ``path`` (same folder, so a rename is atomic)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
+    make_folder(path.parent)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=suffix, dir=path.parent)
     os.close(fd)
     return Path(tmp)
 
 
-def write_bytes(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` atomically (temp file in the same folder, fsync, rename)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
+def _stage(path: Path, data: bytes) -> Path:
+    """``data`` written, flushed and synced under a temporary name beside ``path``."""
+    make_folder(path.parent)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as fh:
@@ -39,10 +53,30 @@ def write_bytes(path: Path, data: bytes) -> None:
             fh.flush()
             os.fsync(fh.fileno())
         os.chmod(tmp, FILE_MODE)  # mkstemp makes 0600; reports are for a web server to read
-        os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+    return Path(tmp)
+
+
+def write_bytes(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` atomically (temp file in the same folder, fsync, rename)."""
+    write_all({path: data})
+
+
+def write_all(files: dict[Path, bytes]) -> None:
+    """Publish several files together: all are staged first, then renamed into place, so a
+    failure while writing (disk full) publishes none of them."""
+    staged: dict[Path, Path] = {}
+    try:
+        for path, data in files.items():
+            staged[path] = _stage(path, data)
+    except BaseException:
+        for tmp in staged.values():
+            tmp.unlink(missing_ok=True)
+        raise
+    for path, tmp in staged.items():
+        os.replace(tmp, path)
 
 
 def write_text(path: Path, text: str) -> None:

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from bpu_reports import publish
 from bpu_reports.config import Settings
 from bpu_reports.data import store
 from bpu_reports.errors import BpuReportsError
@@ -229,7 +230,7 @@ def _publish_portal(out: Path) -> None:
 
 def _log_file(folder: Path) -> logging.Handler:
     logs = folder / "logs"
-    logs.mkdir(parents=True, exist_ok=True)
+    publish.make_folder(logs)
     stamp = dt.datetime.now().strftime("%Y%m%dT%H%M%S")
     handler = logging.FileHandler(logs / f"generate-{stamp}.log", encoding="utf-8")
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)-7s %(message)s"))

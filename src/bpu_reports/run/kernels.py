@@ -9,6 +9,7 @@ Set ``BPU_REPORTS_FORK_KERNELS=0`` to always launch them the ordinary way.
 
 from __future__ import annotations
 
+import atexit
 import json
 import os
 import signal
@@ -51,6 +52,25 @@ def _fork_server() -> subprocess.Popen[str]:
             _server = None
             raise OSError("the kernel fork server did not start")
     return _server
+
+
+@atexit.register
+def _stop_fork_server() -> None:
+    """Close the server's request channel (it exits at end of input) and reap it."""
+    global _server
+    server, _server = _server, None
+    if server is None:
+        return
+    try:
+        if server.stdin:
+            server.stdin.close()
+        server.wait(timeout=5)
+    except (OSError, subprocess.TimeoutExpired):
+        server.kill()
+        server.wait()
+    finally:
+        if server.stdout:
+            server.stdout.close()
 
 
 def fork_kernel(argv: list[str], cwd: str | None, env: dict[str, str]) -> int:

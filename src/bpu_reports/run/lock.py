@@ -14,6 +14,7 @@ import socket
 from collections.abc import Iterator
 from pathlib import Path
 
+from bpu_reports import publish
 from bpu_reports.errors import BpuReportsError
 
 NAME = ".generate.lock"
@@ -25,7 +26,7 @@ class LockedError(BpuReportsError):
 
 @contextlib.contextmanager
 def exclusive(out: Path) -> Iterator[None]:
-    out.mkdir(parents=True, exist_ok=True)
+    publish.make_folder(out)
     path = out / NAME
     fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
     try:

@@ -144,10 +144,9 @@ def run_report(
         t = time.perf_counter()
         files["pdf"] = to_pdf(to_html(nb, lang=lang, title=title, variant="print"))
         outcome.seconds["pdf"] = time.perf_counter() - t
-    for suffix, data in files.items():
-        target = base.parent / f"{base.name}.{suffix}"
-        publish.write_bytes(target, data)
-        outcome.outputs[suffix] = str(target)
+    targets = {base.parent / f"{base.name}.{suffix}": data for suffix, data in files.items()}
+    publish.write_all(targets)
+    outcome.outputs = {suffix: str(base.parent / f"{base.name}.{suffix}") for suffix in files}
     return outcome
 
 
