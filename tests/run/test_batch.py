@@ -82,9 +82,7 @@ def test_bali_batch_with_two_workers(batch):
 def test_rerun_skips_everything(batch, bali_db, capsys):
     out, _ = batch
     before = {p: p.stat().st_mtime_ns for p in out.rglob("*.pdf")}
-    started = time.perf_counter()
-    assert generate(bali_db, out, "--workers", "2") == 0
-    assert time.perf_counter() - started < 10
+    assert generate(bali_db, out, "--workers", "2") == 0  # its speed: bench/national.py
     assert "0 ok, 0 failed, 9 skipped" in capsys.readouterr().err
     assert before == {p: p.stat().st_mtime_ns for p in out.rglob("*.pdf")}
 
