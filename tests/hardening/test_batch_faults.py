@@ -90,6 +90,12 @@ def test_kernel_death_fails_only_that_report(faulty):
     assert error["message"] == (
         "light_report.ipynb for KLK 2017-07 failed: DeadKernelError: Kernel died"
     )
+    # papermill saved nothing: the notebook with KLK's parameters is kept, error on top
+    kept = nbformat.read(out / error["notebook"], as_version=4)
+    assert "DeadKernelError" in kept.cells[0].source
+    [injected] = [c for c in kept.cells if "injected-parameters" in c.metadata.get("tags", [])]
+    assert 'branch = "KLK"' in injected.source
+    assert "metrics_file" not in injected.source  # the batch's file is gone after the run
 
 
 def test_hung_cell_fails_within_the_timeout(faulty):

@@ -11,6 +11,7 @@ from typing import Any
 import nbformat
 import papermill
 from papermill.exceptions import PapermillExecutionError
+from papermill.translators import papermill_translators
 
 from bpu_reports import publish
 from bpu_reports.errors import BpuReportsError
@@ -121,13 +122,13 @@ def run_report(
             kept=_keep(scratch, failed_path(out, period, code, stem)),
         ) from exc
     except Exception as exc:  # the kernel died, a cell timed out, the kernel did not start
-        raise ReportFailed(
+        message = (
             f"{notebook.name} for {code} {period} failed: {type(exc).__name__}: "
-            f"{str(exc).strip().splitlines()[0] if str(exc).strip() else ''}",
-            cell=None,
-            ename=type(exc).__name__,
-            kept=_keep(scratch, failed_path(out, period, code, stem)),
-        ) from exc
+            f"{str(exc).strip().splitlines()[0] if str(exc).strip() else ''}"
+        )
+        target = failed_path(out, period, code, stem)
+        kept = _keep(scratch, target) or _keep_input(notebook, parameters, message, target)
+        raise ReportFailed(message, cell=None, ename=type(exc).__name__, kept=kept) from exc
     finally:
         scratch.unlink(missing_ok=True)
     failed_path(out, period, code, stem).unlink(missing_ok=True)  # an earlier failure is mended
@@ -156,4 +157,25 @@ def _keep(scratch: Path, target: Path) -> Path | None:
         return None
     target.parent.mkdir(parents=True, exist_ok=True)
     scratch.replace(target)
+    return target
+
+
+def _keep_input(
+    notebook: Path, parameters: dict[str, Any], message: str, target: Path
+) -> Path | None:
+    """When papermill saved nothing (the kernel died, a cell timed out), keep the notebook
+    with this report's parameters injected and the error on top, to rerun by hand."""
+    try:
+        nb = nbformat.read(notebook, as_version=4)
+        shown = {k: v for k, v in parameters.items() if k != "metrics_file"}  # batch-only file
+        code = papermill_translators.find_translator("python3", "python").codify(shown)
+        injected = nbformat.v4.new_code_cell(code, metadata={"tags": ["injected-parameters"]})
+        tagged = [i for i, c in enumerate(nb.cells) if "parameters" in c.metadata.get("tags", [])]
+        nb.cells.insert(tagged[0] + 1 if tagged else 0, injected)
+        note = nbformat.v4.new_markdown_cell(f"**This report failed:** {message}")
+        note.metadata["tags"] = ["bpu-error"]
+        nb.cells.insert(0, note)
+        publish.write_text(target, nbformat.writes(nb))
+    except Exception:  # keeping a copy is a courtesy; the failure is recorded anyway
+        return None
     return target
