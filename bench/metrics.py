@@ -1,6 +1,7 @@
 """Benchmark: national demo build, then every metric for every branch for one month.
 
-    .venv/bin/python bench/metrics.py [--period 2017-07] [--db /tmp/bpu-national.duckdb] [--reuse]
+    .venv/bin/python bench/metrics.py [--period 2017-07] [--until 2018-12]
+        [--db /tmp/bpu-national.duckdb] [--reuse]
 
 Each step runs in its own process so its wall time and peak RSS are its own. Prints one
 line per step and a summary to paste into docs/benchmarks.md.
@@ -19,8 +20,9 @@ from pathlib import Path
 BUILD = """
 import json, resource, sys, time
 from bpu_reports.data.demo import build_demo
+from bpu_reports.period import Period
 t = time.perf_counter()
-build_demo(sys.argv[1], scale="national")
+build_demo(sys.argv[1], scale="national", until=Period.parse(sys.argv[2]))
 print(json.dumps({"seconds": time.perf_counter() - t,
                   "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
 """
@@ -62,14 +64,20 @@ def main() -> None:
     parser.add_argument("--period", default="2017-07")
     parser.add_argument("--db", default="/tmp/bpu-national.duckdb")
     parser.add_argument("--reuse", action="store_true", help="keep an existing national build")
+    parser.add_argument(
+        "--until",
+        default="2018-12",
+        help="last month of the demo history (2018-12: the size earlier figures were taken at)",
+    )
     args = parser.parse_args()
 
     print(f"machine: {platform.node()} {platform.machine()} {platform.processor() or ''}".strip())
     print(f"python {platform.python_version()}, {time.strftime('%Y-%m-%d %H:%M')}")
     if not (args.reuse and Path(args.db).exists()):
-        build = step(BUILD, args.db)
+        build = step(BUILD, args.db, args.until)
         print(
-            f"national build:   {build['seconds']:7.1f} s   peak RSS {build['peak_rss_mb']:7.0f} MB"
+            f"national build to {args.until}: {build['seconds']:7.1f} s   "
+            f"peak RSS {build['peak_rss_mb']:7.0f} MB"
         )
     size = Path(args.db).stat().st_size / 2**20
     print(f"warehouse size:   {size:7.0f} MB")

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from factories import build_warehouse
+from factories import PINNED_UNTIL, build_warehouse
 from handmade import handmade_tables
 
 
@@ -14,9 +14,10 @@ def handmade_db(tmp_path_factory):
 
 @pytest.fixture(scope="session")
 def bali_db(tmp_path_factory):
-    """The Bali demo warehouse (default seed), built once per test session."""
+    """The Bali demo warehouse (default seed, history pinned to 2015-07 … 2018-12 so the suite
+    does not depend on today's date), built once per test session."""
     from bpu_reports.data.demo import build_demo
 
     path = tmp_path_factory.mktemp("bali") / "bali.duckdb"
-    build_demo(path, scale="bali")
+    build_demo(path, scale="bali", until=PINNED_UNTIL)
     return path

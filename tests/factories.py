@@ -9,8 +9,12 @@ import pandas as pd
 
 from bpu_reports.data import store
 from bpu_reports.data.contract import LOAD_ORDER, TABLES
+from bpu_reports.period import Period
 
 D = dt.date.fromisoformat
+PINNED_UNTIL = Period(2018, 12)
+"""The demo history the tests build (``db init --demo --until 2018-12``): the suite must not
+depend on today's date, and a short history keeps it quick."""
 
 
 def member(
@@ -67,6 +71,12 @@ def event(eid: int, branch: str, held_on: str, potential: int, title: str = "Sos
     }
 
 
+def _as_id(value: object) -> str | None:
+    if value is None or (isinstance(value, float) and pd.isna(value)):
+        return None
+    return str(int(value)) if isinstance(value, float) else str(value)
+
+
 def build_warehouse(path: Path, tables: dict[str, list[dict]], source: str = "test") -> Path:
     """Write ``tables`` (lists of row dicts; missing tables empty) into a warehouse at ``path``."""
     with store.build(path, source=source) as con:
@@ -75,10 +85,9 @@ def build_warehouse(path: Path, tables: dict[str, list[dict]], source: str = "te
             if not rows:
                 continue
             frame = pd.DataFrame(rows)
+            for column in ("participant_id", "payment_id", "event_id"):  # ids are text
+                if column in frame:
+                    frame[column] = frame[column].map(_as_id)
             cols = [c for c in TABLES[name].columns if c in frame.columns]
-            con.register("rows_in", frame[cols])
-            con.execute(
-                f"INSERT INTO {name} ({', '.join(cols)}) SELECT {', '.join(cols)} FROM rows_in"
-            )
-            con.unregister("rows_in")
+            store.insert(con, name, frame[cols])
     return path

@@ -16,6 +16,7 @@ import click
 import duckdb
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from bpu_reports.config import Settings
@@ -83,9 +84,13 @@ def db_init(
     demo: Annotated[bool, typer.Option("--demo", help="Build the demo warehouse.")] = False,
     scale: Annotated[str, typer.Option(help="bali (8 offices) or national (306).")] = "bali",
     seed: Annotated[int | None, typer.Option(help="Random seed; same seed, same data.")] = None,
+    until: Annotated[
+        str | None,
+        typer.Option(help="Last month of history, YYYY-MM (default: the month before today)."),
+    ] = None,
     db: DbOption = None,
 ) -> None:
-    """Build the demo warehouse (deterministic for a seed)."""
+    """Build the demo warehouse (deterministic for a seed and --until)."""
     from bpu_reports.data import demo as demo_data
 
     settings = _settings(ctx, db)
@@ -97,6 +102,8 @@ def db_init(
     if scale not in ("bali", "national"):
         raise BpuReportsError(f"unknown --scale {scale!r}: use bali or national")
     kwargs: dict[str, Any] = {} if seed is None else {"seed": seed}
+    if until is not None:
+        kwargs["until"] = Period.parse(until)
     info = demo_data.build_demo(settings.db, scale=scale, **kwargs)
     _say(
         settings,
@@ -108,19 +115,88 @@ def db_init(
 @db_app.command("import")
 def db_import(
     ctx: typer.Context,
-    folder: Annotated[Path, typer.Argument(help="Folder of NAME.csv / NAME.parquet files.")],
+    source: Annotated[
+        str,
+        typer.Argument(
+            metavar="SOURCE",
+            help="Folder of NAME.csv / NAME.parquet files, or a PostgreSQL database "
+            "postgresql://USER@HOST:PORT/DB (password from PGPASSWORD or ~/.pgpass).",
+        ),
+    ],
+    schema: Annotated[
+        str | None,
+        typer.Option(
+            "--schema",
+            help="PostgreSQL schema holding the six tables (default public); URL sources only.",
+        ),
+    ] = None,
     db: DbOption = None,
 ) -> None:
-    """Validate a folder of contract files, then load it (all or nothing)."""
-    from bpu_reports.data.importer import import_folder
+    """Validate the contract tables of a folder or a PostgreSQL database, then load them
+    (all or nothing; a database is read in one consistent snapshot)."""
+    from bpu_reports.data import importer, pgsource
 
     settings = _settings(ctx, db)
-    info = import_folder(folder, settings.db)
+    if pgsource.is_url(source):
+        info = importer.import_postgres(
+            source, settings.db, schema=schema or pgsource.DEFAULT_SCHEMA
+        )
+        shown = pgsource.describe(source, schema or pgsource.DEFAULT_SCHEMA)
+    else:
+        if schema is not None:
+            raise BpuReportsError(
+                "--schema applies to a PostgreSQL source only (postgresql://USER@HOST/DB), "
+                f"not to the folder {source}"
+            )
+        info = importer.import_folder(Path(source), settings.db)
+        shown = source
     _say(
         settings,
-        f"imported {folder} into {settings.db}: data {info.first_period} … {info.last_period}, "
+        f"imported {shown} into {settings.db}: data {info.first_period} … {info.last_period}, "
         f"version {info.data_version}",
     )
+
+
+@db_app.command("status")
+def db_status(
+    ctx: typer.Context,
+    as_json: Annotated[bool, typer.Option("--json", help="One JSON object on stdout.")] = False,
+    db: DbOption = None,
+) -> None:
+    """What the warehouse holds: source, data range, row counts, branches per region."""
+    from bpu_reports.data import store
+    from bpu_reports.data.status import status
+
+    settings = _settings(ctx, db)
+    con = store.connect(settings.db)
+    try:
+        data = status(con)
+    finally:
+        con.close()
+    if as_json:
+        sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+        return
+    out_console.print(f"{'warehouse':<14}{settings.db}", markup=False)
+    facts = (
+        ("source", data["source"]),
+        ("data version", data["data_version"]),
+        ("data range", f"{data['first_period']} … {data['last_period']}"),
+        ("complete to", f"{data['complete_through']} (--period latest)"),
+        ("built", data["built_at"]),
+        ("rows", ", ".join(f"{k} {v:,}".replace(",", ".") for k, v in data["rows"].items())),
+    )
+    for label, value in facts:
+        out_console.print(f"{label:<14}{value}", markup=False)
+    table = Table(show_header=True, header_style="bold", title="Regions and branches")
+    for column in ("region", "branch", "name", "type"):
+        table.add_column(column)
+    for region in data["regions"]:
+        for i, branch in enumerate(region["branches"]):
+            first = f"{region['code']} ({region['name']})" if i == 0 else ""
+            table.add_row(
+                escape(first), escape(branch["code"]), escape(branch["name"]), branch["office_type"]
+            )
+    out_console.print(table)
 
 
 @app.command("metrics")
@@ -228,7 +304,13 @@ def run_cmd(
 @app.command("generate")
 def generate_cmd(
     ctx: typer.Context,
-    period: Annotated[str, typer.Option(help="Report month YYYY-MM, or 'previous' (for cron).")],
+    period: Annotated[
+        str,
+        typer.Option(
+            help="Report month YYYY-MM, 'previous' (the month before today, for cron) or "
+            "'latest' (the warehouse's last complete month)."
+        ),
+    ],
     scope: Annotated[str, typer.Option(help="all, a region code, or branch codes A,B,C.")] = "all",
     spec: Annotated[Path, typer.Option(help="Run spec (YAML).")] = Path("parameters/monthly.yaml"),
     workers: Annotated[

@@ -17,6 +17,8 @@ from bpu_reports.data import reference, store
 from bpu_reports.data.contract import CHANNELS, CODE_PATTERN, SEGMENTS, TABLES, schema
 from bpu_reports.data.demo import DEFAULT_SEED, build_demo
 from bpu_reports.errors import ParameterError
+from bpu_reports.period import Period
+from factories import PINNED_UNTIL
 
 FIRST_DAY, LAST_DAY = "2015-07-01", "2018-12-31"
 BALI_CODES = {"DPS", "GIA", "SGR", "BDU", "TAB", "JMB", "KLK", "KRA"}
@@ -263,7 +265,7 @@ def test_renon_event_of_30_july_2017(bali_con: duckdb.DuckDBPyConnection) -> Non
                count(*) FILTER (WHERE EXISTS (
                    SELECT 1 FROM contributions c
                    WHERE c.participant_id = p.participant_id AND c.paid_on >= DATE '2018-01-01'))
-        FROM participants p WHERE event_id = {event_id}
+        FROM participants p WHERE event_id = '{event_id}'
         """
     ).fetchall()[0]
     total, at_event, paid_six, paid_2018 = members
@@ -289,8 +291,8 @@ def test_market_trader_outreach_after_july(bali_con: duckdb.DuckDBPyConnection) 
 def test_same_seed_same_data_other_seed_other_data(bali_demo: Path, tmp_path: Path) -> None:
     with store.connect(bali_demo) as con:
         first = store.table_checksums(con)
-    build_demo(tmp_path / "again.duckdb", seed=DEFAULT_SEED)
-    build_demo(tmp_path / "other.duckdb", seed=DEFAULT_SEED + 1)
+    build_demo(tmp_path / "again.duckdb", seed=DEFAULT_SEED, until=PINNED_UNTIL)
+    build_demo(tmp_path / "other.duckdb", seed=DEFAULT_SEED + 1, until=PINNED_UNTIL)
     with store.connect(tmp_path / "again.duckdb") as con:
         assert store.table_checksums(con) == first
     with store.connect(tmp_path / "other.duckdb") as con:
@@ -311,7 +313,7 @@ def test_unknown_scale_is_refused(tmp_path: Path) -> None:
 
 @pytest.mark.slow
 def test_national_scale(tmp_path: Path) -> None:
-    info = build_demo(tmp_path / "national.duckdb", scale="national")
+    info = build_demo(tmp_path / "national.duckdb", scale="national", until=PINNED_UNTIL)
     assert info.source == "demo:national"
     with store.connect(tmp_path / "national.duckdb") as con:
         assert con.execute("SELECT count(*) FROM regions").fetchall()[0][0] == 11
@@ -329,3 +331,105 @@ def test_national_scale(tmp_path: Path) -> None:
         assert abs(registered - 5_000_000) <= 500_000
         assert abs(active - 1_800_000) <= 180_000
         assert_dps_calibrated(con)
+
+
+# --- history up to last month ----------------------------------------------------------------
+
+PRESENT = Period(2026, 10)
+"""A pinned "last month" for the full-history demo (the CLI's default is the month before
+today; the tests must not depend on today's date)."""
+
+
+@pytest.fixture(scope="module")
+def bali_present(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("present") / "bali.duckdb"
+    build_demo(path, scale="bali", until=PRESENT)
+    return path
+
+
+@pytest.mark.slow
+def test_history_reaches_until_and_keeps_the_seed(bali_present: Path) -> None:
+    with store.connect(bali_present) as con:
+        info = store.info(con)
+        assert (info.first_period, info.last_period) == (Period(2015, 7), PRESENT)
+        assert info.complete_through == PRESENT
+        assert info.data_cutoff <= PRESENT.cutoff
+        assert_dps_calibrated(con)
+
+
+@pytest.mark.slow
+def test_history_follows_the_national_trend(bali_present: Path) -> None:
+    """Active members grow as the published national BPU figures do: ≈ 1,8 M (2017) →
+    9,19 M (Dec 2023) → 9,58 M (Feb 2025), i.e. × 5,2 and × 5,4 of the end of 2017."""
+    with store.connect(bali_present) as con:
+        base = status(con, 2017, 12)[1]
+        ratio_2023 = status(con, 2023, 12)[1] / base
+        ratio_2025 = status(con, 2025, 2)[1] / base
+    assert 4.7 <= ratio_2023 <= 5.7, ratio_2023
+    assert 4.9 <= ratio_2025 <= 5.9, ratio_2025
+    assert ratio_2025 > ratio_2023
+
+
+@pytest.mark.slow
+def test_members_pay_the_rates_in_force(bali_present: Path) -> None:
+    """The rates table shows in the data: the PP 49/2020 relief (JKK and JKM cut by 99 %) and
+    the PP 50/2025 halving (transport from January 2026, other sectors from April 2026)."""
+
+    def monthly_jkm(con: duckdb.DuckDBPyConnection, first: str, segment_is: str) -> set[int]:
+        rows = con.execute(
+            f"""
+            SELECT DISTINCT c.amount_jkm // c.months FROM contributions c
+            JOIN participants p USING (participant_id)
+            WHERE c.months = 1 AND c.first_month = DATE '{first}' AND {segment_is}
+            """
+        ).fetchall()
+        return {r[0] for r in rows}
+
+    transport, other = "p.segment = 'ojek_online'", "p.segment <> 'ojek_online'"
+    with store.connect(bali_present) as con:
+        assert monthly_jkm(con, "2019-10-01", other) == {6_800}
+        assert monthly_jkm(con, "2020-10-01", other) == {68}
+        assert monthly_jkm(con, "2021-03-01", other) == {6_800}
+        assert monthly_jkm(con, "2026-02-01", transport) == {3_400}
+        assert monthly_jkm(con, "2026-02-01", other) == {6_800}
+        assert monthly_jkm(con, "2026-06-01", other) == {3_400}
+        # the relief's due day is the 30th: late payers pay on the 31st, not from the 16th
+        share = {year: _share_paid_on_31st(con, year) for year in (2019, 2020)}
+    assert reference.due_date(2020, 10).day == 30
+    assert share[2020] > 3 * share[2019], share
+
+
+def _share_paid_on_31st(con: duckdb.DuckDBPyConnection, year: int) -> float:
+    """Of the one-month payments for October ``year`` made in October, the share made on the
+    31st."""
+    late, total = con.execute(
+        f"""
+        SELECT count(*) FILTER (WHERE day(paid_on) = 31), count(*)
+        FROM contributions WHERE first_month = DATE '{year}-10-01' AND months = 1
+          AND paid_on BETWEEN DATE '{year}-10-01' AND DATE '{year}-10-31'
+        """
+    ).fetchall()[0]
+    return late / total
+
+
+@pytest.mark.slow
+def test_memberships_long_in_arrears_are_closed_after_2018(bali_present: Path) -> None:
+    with store.connect(bali_present) as con:
+        registered, active, _ = status(con, 2025, 12)
+        before = con.execute(
+            "SELECT count(*) FROM participants WHERE exited_on <= DATE '2018-12-31'"
+        ).fetchall()[0][0]
+        after = con.execute(
+            "SELECT count(*) FROM participants WHERE exited_on > DATE '2018-12-31'"
+        ).fetchall()[0][0]
+    assert after > 10 * before  # the clean-up starts in 2019
+    assert active / registered > 0.5
+
+
+def test_until_outside_the_demo_range_is_refused(tmp_path: Path) -> None:
+    from bpu_reports.errors import BpuReportsError
+
+    for until in (Period(2017, 6), Period(2999, 1)):
+        with pytest.raises(BpuReportsError, match="--until"):
+            build_demo(tmp_path / "x.duckdb", until=until)
+    assert not (tmp_path / "x.duckdb").exists()

@@ -67,9 +67,13 @@ def test_valid_folder_imports_every_table(tmp_path: Path, fmt: str) -> None:
         "contributions": 6,
         "targets": 2,
     }
+    # identifiers are text, whether the export wrote them as CSV digits or Parquet integers
     assert query(
-        db, "SELECT registered_on, has_jht, event_id FROM participants WHERE participant_id = 2"
-    ) == [(pd.Timestamp("2017-03-10").date(), False, 1)]
+        db, "SELECT registered_on, has_jht, event_id FROM participants WHERE participant_id = '2'"
+    ) == [(pd.Timestamp("2017-03-10").date(), False, "1")]
+    assert query(db, "SELECT payment_id, participant_id FROM contributions WHERE months = 12") == [
+        ("5", "4")
+    ]
     assert query(db, "SELECT nik, full_name, phone FROM participants ORDER BY participant_id") == [
         (None, None, None),
         (None, None, None),
@@ -119,7 +123,7 @@ def test_utf8_bom_blank_lines_and_padded_numbers_are_accepted(tmp_path: Path) ->
 
     assert query(db, "SELECT count(*) FROM targets") == [(2,)]
     assert query(
-        db, "SELECT declared_income, has_jht FROM participants WHERE participant_id = 1"
+        db, "SELECT declared_income, has_jht FROM participants WHERE participant_id = '1'"
     ) == [(2500000, True)]
 
 
@@ -171,7 +175,8 @@ def test_validate_returns_typed_contract_columns(tmp_path: Path) -> None:
     assert violations == []
     people = typed["participants"]
     assert "catatan" not in people.columns and "nik" in people.columns
-    assert str(people["participant_id"].dtype) == "Int64"
+    assert pd.api.types.is_string_dtype(people["participant_id"])
+    assert list(people["participant_id"]) == ["1", "2", "3", "4", "5"]
     assert str(people["registered_on"].dtype) == "datetime64[ns]"
     assert str(people["has_jht"].dtype) == "boolean"
     assert people["event_id"].isna().sum() == 3

@@ -128,7 +128,7 @@ DAMAGES = [
     (_not_utf8, "regions: regions.csv is not UTF-8 text: export it as CSV UTF-8"),
     (_stray_delimiter, "contributions: wrong number of fields: expected 8 like the header"),
     (_path_escaping_code, "branches.branch_code: must be a code of letters, digits"),
-    (_headers_only, "the data holds no participants, payments or events: nothing to load"),
+    (_headers_only, "the data holds no participants or payments: nothing to load"),
     (
         _no_participants,
         "contributions.participant_id: unknown participant_id (not in participants) — 6 rows",

@@ -112,11 +112,11 @@ def test_target_progress_and_projection(july):
 
 def test_outreach_funnel_year_to_date(july):
     ev = july.outreach.set_index("event_id")
-    assert list(ev.index) == [1, 2]  # event 3 was in 2016
-    assert ev.loc[2, ["potential", "registered", "paid", "active_now"]].tolist() == [100, 2, 1, 1]
-    assert ev.loc[2, "in_month"] and not ev.loc[1, "in_month"]
-    assert ev.loc[1, ["registered", "paid", "active_now", "active_3m"]].tolist() == [1, 1, 1, 1]
-    assert pd.isna(ev.loc[1, "active_6m"])  # September is after the report month
+    assert list(ev.index) == ["1", "2"]  # event 3 was in 2016; identifiers are text
+    assert ev.loc["2", ["potential", "registered", "paid", "active_now"]].tolist() == [100, 2, 1, 1]
+    assert ev.loc["2", "in_month"] and not ev.loc["1", "in_month"]
+    assert ev.loc["1", ["registered", "paid", "active_now", "active_3m"]].tolist() == [1, 1, 1, 1]
+    assert pd.isna(ev.loc["1", "active_6m"])  # September is after the report month
 
 
 def test_cohort_retention(july):

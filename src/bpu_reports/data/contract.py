@@ -6,16 +6,33 @@ DuckDB DDL of the warehouse are both derived from that one declaration.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
 if TYPE_CHECKING:  # pandera costs 0.4 s to import; only the importer needs it
     import pandera.pandas as pa
 
-Kind = Literal["code", "id", "text", "date", "int", "money", "bool"]
+Kind = Literal["code", "id", "text", "date", "int", "money", "bool", "key"]
 
 CODE_PATTERN = r"^[A-Za-z0-9_-]{1,32}$"
 """Branch and region codes: they become folder names, so nothing that could escape a path."""
+ID_MAX_LENGTH = 64
+"""Identifiers (member, payment, event) are text of 1–64 characters: ``00123`` ≠ ``123``."""
+INT32_MAX = 2**31 - 1
+"""Counts (``potential``, ``target_registered``, ``months``) are 32-bit in the warehouse."""
+INT64_MAX = 2**63 - 1
+"""Rupiah amounts are 64-bit in the warehouse: a whole number beyond this is "too large"."""
+FIRST_DATE = dt.date(1990, 1, 1)
+"""No date of the contract is earlier: an older one is a placeholder (``1900-01-01``)."""
+LAST_DATE = dt.date(2100, 12, 31)
+"""Dates allowed in the future (``held_on``, ``first_month``) are no later than this."""
+NO_DATE = dt.date(9999, 12, 31)
+"""The "no date" sentinel of source systems: in a nullable date column (``exited_on``) it is
+read as empty; anywhere else it is a date in the future like any other."""
+MEMBER_KEY = "member_key"
+"""Internal whole-number key of a member, assigned on load (``store.insert``): the metric pass
+joins and groups on it instead of the text ``participant_id``. Not part of any export."""
 
 SEGMENTS = (
     "ojek_online",
@@ -33,21 +50,23 @@ PERSONAL_COLUMNS = ("nik", "full_name", "phone")
 
 _DUCKDB_TYPE: dict[Kind, str] = {
     "code": "VARCHAR",
-    "id": "BIGINT",
+    "id": "VARCHAR",
     "text": "VARCHAR",
     "date": "DATE",
     "int": "INTEGER",
     "money": "BIGINT",
     "bool": "BOOLEAN",
+    "key": "INTEGER",
 }
 _PANDERA_TYPE: dict[Kind, str] = {
     "code": "str",
-    "id": "Int64",
+    "id": "str",
     "text": "str",
     "date": "datetime64[ns]",
     "int": "Int64",
     "money": "Int64",
     "bool": "boolean",
+    "key": "Int64",
 }
 
 
@@ -61,6 +80,11 @@ class Field:
     isin: tuple[str, ...] = ()
     min_value: int | None = None
     max_value: int | None = None
+    internal: bool = False
+    """Assigned by the warehouse on load; never read from, nor required in, an export."""
+    may_be_future: bool = False
+    """A date that may lie after the day of the import (a planned event, a prepaid month);
+    other dates must not, and no date may lie after ``LAST_DATE``."""
 
 
 @dataclass(frozen=True)
@@ -79,11 +103,16 @@ class Table:
 
     @property
     def required_columns(self) -> list[str]:
-        return [f.name for f in self.fields if f.required]
+        return [f.name for f in self.fields if f.required and not f.internal]
 
     @property
     def columns(self) -> list[str]:
-        return [f.name for f in self.fields]
+        """The contract's columns (what an export carries), internal ones excluded."""
+        return [f.name for f in self.fields if not f.internal]
+
+    @property
+    def contract_fields(self) -> tuple[Field, ...]:
+        return tuple(f for f in self.fields if not f.internal)
 
     def field(self, name: str) -> Field:
         return next(f for f in self.fields if f.name == name)
@@ -121,6 +150,7 @@ TABLES: dict[str, Table] = {
                 Field("event_id", "id", nullable=True),
                 Field("exited_on", "date", nullable=True),
                 *(Field(c, "text", nullable=True, required=False) for c in PERSONAL_COLUMNS),
+                Field(MEMBER_KEY, "key", unique=True, internal=True),
             ),
             key=("participant_id",),
             foreign_keys=(
@@ -134,11 +164,12 @@ TABLES: dict[str, Table] = {
                 Field("payment_id", "id", unique=True),
                 Field("participant_id", "id"),
                 Field("paid_on", "date"),
-                Field("first_month", "date"),
+                Field("first_month", "date", may_be_future=True),
                 Field("months", "int", min_value=1, max_value=12),
                 Field("amount_jkk", "money", min_value=0),
                 Field("amount_jkm", "money", min_value=0),
                 Field("amount_jht", "money", min_value=0),
+                Field(MEMBER_KEY, "key", internal=True),
             ),
             key=("payment_id",),
             foreign_keys=(ForeignKey("participant_id", "participants", "participant_id"),),
@@ -148,11 +179,11 @@ TABLES: dict[str, Table] = {
             (
                 Field("event_id", "id", unique=True),
                 Field("branch_code", "code"),
-                Field("held_on", "date"),
+                Field("held_on", "date", may_be_future=True),
                 Field("title", "text"),
                 Field("venue", "text"),
                 Field("segment", "code"),
-                Field("potential", "int", min_value=0),
+                Field("potential", "int", min_value=0, max_value=INT32_MAX),
             ),
             key=("event_id",),
             foreign_keys=(ForeignKey("branch_code", "branches", "branch_code"),),
@@ -162,7 +193,7 @@ TABLES: dict[str, Table] = {
             (
                 Field("branch_code", "code"),
                 Field("year", "int", min_value=2000, max_value=2100),
-                Field("target_registered", "int", min_value=0),
+                Field("target_registered", "int", min_value=0, max_value=INT32_MAX),
             ),
             key=("branch_code", "year"),
             foreign_keys=(ForeignKey("branch_code", "branches", "branch_code"),),
@@ -172,12 +203,18 @@ TABLES: dict[str, Table] = {
 LOAD_ORDER = ("regions", "branches", "outreach_events", "participants", "contributions", "targets")
 
 
+BULK_TABLES = ("participants", "contributions")
+"""Tables of millions of rows: their keys are checked unique on import (``rules``), not by a
+warehouse index, which would cost more to build than the rest of the load together."""
+
+
 def ddl(table: Table) -> str:
     """``CREATE TABLE`` statement of the warehouse table for ``table``."""
     cols = [
         f"{f.name} {_DUCKDB_TYPE[f.kind]}{'' if f.nullable else ' NOT NULL'}" for f in table.fields
     ]
-    cols.append(f"PRIMARY KEY ({', '.join(table.key)})")
+    if table.name not in BULK_TABLES:
+        cols.append(f"PRIMARY KEY ({', '.join(table.key)})")
     return f"CREATE TABLE {table.name} (\n  " + ",\n  ".join(cols) + "\n)"
 
 
@@ -189,8 +226,15 @@ def _checks(f: Field) -> list[pa.Check]:
         checks.append(
             pa.Check.str_matches(CODE_PATTERN, error="a code of letters, digits, '_' or '-'")
         )
-    if f.kind in ("text", "code"):
+    if f.kind in ("text", "code", "id"):
         checks.append(pa.Check(lambda s: s.str.strip().str.len() > 0, error="not empty"))
+    if f.kind == "id":
+        checks.append(
+            pa.Check(
+                lambda s: s.str.len() <= ID_MAX_LENGTH,
+                error=f"at most {ID_MAX_LENGTH} characters",
+            )
+        )
     if f.isin:
         checks.append(pa.Check.isin(list(f.isin), error=f"one of {', '.join(f.isin)}"))
     if f.min_value is not None:
@@ -213,7 +257,7 @@ def schema(table: Table) -> pa.DataFrameSchema:
             required=f.required,
             coerce=True,
         )
-        for f in table.fields
+        for f in table.contract_fields
     }
     return pa.DataFrameSchema(
         columns,

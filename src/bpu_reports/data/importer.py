@@ -1,8 +1,11 @@
-"""``db import``: validate a folder of contract files completely, then load it, or load nothing.
+"""``db import``: validate the contract tables completely, then load them, or load nothing.
 
-Every problem of every table is collected before anything is decided, so one run of
-``bpu-reports db import DIR`` tells the data team everything to fix. The warehouse is only
-touched when the whole folder is valid, and then rebuilt atomically (``store.build``).
+The tables come from a folder of files (``import_folder``) or from a PostgreSQL database
+(``import_postgres``); both go through ``import_frames``, so the same rules apply to both and
+a violation reads the same whichever the source. Every problem of every table is collected
+before anything is decided, so one run of ``bpu-reports db import`` tells the data team
+everything to fix. The warehouse is only touched when everything is valid, and then rebuilt
+atomically (``store.build``).
 """
 
 from __future__ import annotations
@@ -13,11 +16,11 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from bpu_reports.data import readers, rules, store
+from bpu_reports.data import pgsource, readers, rules, store
 from bpu_reports.data.contract import LOAD_ORDER, TABLES
 from bpu_reports.errors import BpuReportsError, ContractError, Violation
 
-__all__ = ["import_folder", "read_folder", "validate"]
+__all__ = ["import_folder", "import_frames", "import_postgres", "read_folder", "validate"]
 
 
 def read_folder(folder: Path) -> dict[str, pd.DataFrame]:
@@ -52,11 +55,48 @@ def import_folder(folder: Path, db_path: Path) -> store.WarehouseInfo:
     """
     folder = Path(folder)
     frames, problems = _read_all(folder)
+    return import_frames(frames, problems, db_path, source=f"import:{folder}")
+
+
+def import_postgres(
+    url: str, db_path: Path, schema: str = pgsource.DEFAULT_SCHEMA
+) -> store.WarehouseInfo:
+    """Read the six tables of ``schema`` at ``url`` in one snapshot (``pgsource``), validate them
+    like files and, only if all is valid, rebuild the warehouse at ``db_path``.
+
+    The warehouse's ``source`` is the URL without its password. Raises ``ContractError`` with
+    every violation, or ``BpuReportsError`` if the database cannot be read; in both cases
+    before ``db_path`` is touched.
+    """
+    frames, problems = pgsource.read_tables(url, schema)
+    return import_frames(frames, problems, db_path, source=pgsource.describe(url, schema))
+
+
+def import_frames(
+    frames: Mapping[str, pd.DataFrame],
+    problems: list[Violation],
+    db_path: Path,
+    source: str,
+) -> store.WarehouseInfo:
+    """Validate ``frames`` (as read, indexed by row number) and load them, or load nothing.
+
+    ``problems`` are what the reader already found (a missing or unreadable table); they are
+    reported with the rule violations, in table order. Raises ``ContractError`` with all of
+    them before ``db_path`` is touched; otherwise rebuilds the warehouse atomically, its
+    metadata naming ``source``. A table absent from ``frames`` that ``problems`` does not
+    mention is reported as missing.
+    """
+    reported = {v.table for v in problems}
+    problems = problems + [
+        Violation(n, None, "missing table")
+        for n in LOAD_ORDER
+        if n not in frames and n not in reported
+    ]
     typed, violations = _check(frames)
     violations = _in_table_order(problems + violations)
     if violations:
         raise ContractError(violations)
-    with store.build(db_path, source=f"import:{folder}") as con:
+    with store.build(db_path, source=source) as con:
         for name in LOAD_ORDER:
             _load(con, name, typed[name])
     con = store.connect(db_path)
@@ -67,12 +107,19 @@ def import_folder(folder: Path, db_path: Path) -> store.WarehouseInfo:
 
 
 def _read_all(folder: Path) -> tuple[dict[str, pd.DataFrame], list[Violation]]:
-    if not folder.is_dir():
+    try:
+        # listing needs the folder's r permission, and reaching a file in it its x: try both
+        first = next(folder.iterdir(), None)
+        if first is not None:
+            first.lstat()
+    except (FileNotFoundError, NotADirectoryError):
         raise BpuReportsError(
             f"no folder {folder}: give the folder holding regions.csv, branches.csv, "
             "participants.csv, contributions.csv, outreach_events.csv and targets.csv "
             "(or .parquet)"
-        )
+        ) from None
+    except OSError as exc:  # mode 000, or a parent folder that may not be entered
+        raise BpuReportsError(f"cannot read the folder {folder}: {readers.os_reason(exc)}") from exc
     frames: dict[str, pd.DataFrame] = {}
     problems: list[Violation] = []
     for name in LOAD_ORDER:
@@ -119,9 +166,4 @@ def _in_table_order(violations: list[Violation]) -> list[Violation]:
 
 def _load(con: duckdb.DuckDBPyConnection, name: str, frame: pd.DataFrame) -> None:
     # Optional columns absent from the file are left out of the list, so they load as NULL.
-    columns = ", ".join(c for c in TABLES[name].columns if c in frame.columns)
-    con.register("_import_frame", frame)
-    try:
-        con.execute(f"INSERT INTO {name} ({columns}) SELECT {columns} FROM _import_frame")
-    finally:
-        con.unregister("_import_frame")
+    store.insert(con, name, frame)

@@ -16,15 +16,17 @@ import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import duckdb
 
 from bpu_reports.config import Settings
-from bpu_reports.data.contract import LOAD_ORDER, TABLES, ddl
+from bpu_reports.data.contract import LOAD_ORDER, MEMBER_KEY, TABLES, ddl
 from bpu_reports.errors import WarehouseError
 from bpu_reports.period import Period
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
+"""2: identifiers are text; members carry an internal integer key."""
 QUIET = "SET enable_progress_bar = false"
 """DuckDB draws a progress bar on stdout for long queries; ours is a library."""
 
@@ -43,8 +45,9 @@ class WarehouseInfo:
     data_version: str
     first_period: Period
     last_period: Period
-    data_cutoff: dt.date  # the last date any row carries
+    data_cutoff: dt.date  # the last date a registration or payment carries
     built_at: str
+    complete_through: Period  # the last month whose data is complete (``--period latest``)
 
     def covers(self, period: Period) -> bool:
         return self.first_period <= period <= self.last_period
@@ -103,16 +106,21 @@ def info(con: duckdb.DuckDBPyConnection) -> WarehouseInfo:
         last_period=Period.parse(meta["last_period"]),
         data_cutoff=dt.date.fromisoformat(meta["data_cutoff"]),
         built_at=meta["built_at"],
+        complete_through=Period.parse(meta["complete_through"]),
     )
 
 
 @contextlib.contextmanager
-def build(path: Path | str, *, source: str) -> Iterator[duckdb.DuckDBPyConnection]:
+def build(
+    path: Path | str, *, source: str, complete_through: Period | None = None
+) -> Iterator[duckdb.DuckDBPyConnection]:
     """Yield a connection to a new, empty warehouse; publish it at ``path`` only on success.
 
     The caller fills the contract tables; on leaving the block the metadata (data version,
     period range) is computed, the file is closed and renamed over ``path``. If the block
-    raises, the temporary file is removed and ``path`` is untouched.
+    raises, the temporary file is removed and ``path`` is untouched. ``complete_through`` is
+    the last month the source holds completely (the demo knows it); by default it is the
+    data's last month when its last date is that month's last day, else the month before.
     """
     final = Path(path)
     if final.is_dir():
@@ -123,7 +131,11 @@ def build(path: Path | str, *, source: str) -> Iterator[duckdb.DuckDBPyConnectio
         raise WarehouseError(
             f"cannot create the warehouse folder {final.parent}: {exc.strerror or exc}"
         ) from exc
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{final.name}.", suffix=".building", dir=final.parent)
+    try:  # a read-only folder: nothing written, nothing to clean up
+        fd, tmp_name = tempfile.mkstemp(".building", f".{final.name}.", final.parent)
+    except OSError as exc:
+        reason = "permission denied" if isinstance(exc, PermissionError) else exc.strerror or exc
+        raise WarehouseError(f"cannot write the warehouse in {final.parent}: {reason}") from exc
     os.close(fd)
     tmp = Path(tmp_name)
     tmp.unlink()  # DuckDB must create the file itself
@@ -134,7 +146,7 @@ def build(path: Path | str, *, source: str) -> Iterator[duckdb.DuckDBPyConnectio
             con.execute(ddl(TABLES[name]))
         con.execute("CREATE TABLE _meta (key VARCHAR PRIMARY KEY, value VARCHAR NOT NULL)")
         yield con
-        _write_meta(con, source=source)
+        _write_meta(con, source=source, complete_through=complete_through)
         con.execute("CHECKPOINT")
         con.close()
         os.replace(tmp, final)
@@ -143,6 +155,40 @@ def build(path: Path | str, *, source: str) -> Iterator[duckdb.DuckDBPyConnectio
         for leftover in (tmp, Path(f"{tmp}.wal")):
             leftover.unlink(missing_ok=True)
         raise
+
+
+def insert(con: duckdb.DuckDBPyConnection, name: str, rows: Any) -> None:
+    """Append ``rows`` (a pandas frame or Arrow table of contract columns) to table ``name``.
+
+    Members get their internal key here: the next free numbers for new participants, and the
+    key of the paying member for contributions (looked up by ``participant_id``, so the
+    participants must be inserted first) — unless ``rows`` carries ``member_key`` already.
+    """
+    names = list(rows.column_names if hasattr(rows, "column_names") else rows.columns)
+    columns = [c for c in TABLES[name].columns if c in names]
+    listed = ", ".join(columns)
+    con.register("_insert_rows", rows)
+    try:
+        if MEMBER_KEY in names or name not in ("participants", "contributions"):
+            keyed = [*columns, MEMBER_KEY] if MEMBER_KEY in names else columns
+            listed = ", ".join(keyed)
+            sql = f"INSERT INTO {name} ({listed}) SELECT {listed} FROM _insert_rows"
+        elif name == "participants":
+            sql = (
+                f"INSERT INTO participants ({listed}, {MEMBER_KEY}) "
+                f"SELECT {listed}, (SELECT coalesce(max({MEMBER_KEY}), 0) FROM participants) "
+                f"+ row_number() OVER () FROM _insert_rows"
+            )
+        else:
+            chosen = ", ".join(f"r.{c}" for c in columns)
+            sql = (
+                f"INSERT INTO contributions ({listed}, {MEMBER_KEY}) "
+                f"SELECT {chosen}, p.{MEMBER_KEY} FROM _insert_rows r "
+                "JOIN participants p USING (participant_id)"
+            )
+        con.execute(sql).fetchall()
+    finally:
+        con.unregister("_insert_rows")
 
 
 def table_checksums(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
@@ -154,20 +200,27 @@ def table_checksums(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
     return sums
 
 
-def _write_meta(con: duckdb.DuckDBPyConnection, *, source: str) -> None:
+def _write_meta(
+    con: duckdb.DuckDBPyConnection, *, source: str, complete_through: Period | None
+) -> None:
     sums = table_checksums(con)
     version = hashlib.sha256(json.dumps(sums, sort_keys=True).encode()).hexdigest()[:16]
-    ((first, last, cutoff),) = con.execute(
+    # The data range comes from registrations and payments: outreach events may be planned
+    # ahead and must not stretch it.
+    ((first, last),) = con.execute(
         """
-        SELECT min(d), max(d), max(d) FROM (
+        SELECT min(d), max(d) FROM (
             SELECT registered_on AS d FROM participants
             UNION ALL SELECT paid_on FROM contributions
-            UNION ALL SELECT held_on FROM outreach_events
         )
         """
     ).fetchall()
     if first is None:
-        raise WarehouseError("the data holds no participants, payments or events: nothing to load")
+        raise WarehouseError("the data holds no participants or payments: nothing to load")
+    cutoff = last
+    last_month = Period.of(last)
+    if complete_through is None:
+        complete_through = last_month if last == last_month.cutoff else last_month.shift(-1)
     meta = {
         "schema_version": str(SCHEMA_VERSION),
         "source": source,
@@ -176,6 +229,7 @@ def _write_meta(con: duckdb.DuckDBPyConnection, *, source: str) -> None:
         "first_period": str(Period.of(first)),
         "last_period": str(Period.of(last)),
         "data_cutoff": cutoff.isoformat(),
+        "complete_through": str(max(min(complete_through, last_month), Period.of(first))),
         "built_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
     }
     con.executemany("INSERT INTO _meta VALUES (?, ?)", list(meta.items()))

@@ -27,14 +27,14 @@ def funnel(con: duckdb.DuckDBPyConnection, period: Period) -> pd.DataFrame:
               AND year(e.held_on) = {period.year}
         ),
         joined AS (
-            SELECT l.event_id, l.participant_id, l.m_idx, l.status, l.n_payments
+            SELECT l.event_id, l.member_key, l.m_idx, l.status, l.n_payments
             FROM ({long_sql(period, "event_id IS NOT NULL")}) l
             WHERE l.event_id IN (SELECT event_id FROM ev) AND l.m_idx >= {first}
         ),
         counts AS (
             SELECT ev.event_id,
-                   count(DISTINCT j.participant_id) AS registered,
-                   count(DISTINCT j.participant_id) FILTER (WHERE j.n_payments > 0) AS paid,
+                   count(DISTINCT j.member_key) AS registered,
+                   count(DISTINCT j.member_key) FILTER (WHERE j.n_payments > 0) AS paid,
                    count(*) FILTER (WHERE j.m_idx = {period.index} AND j.status = 'active')
                      AS active_now,
                    count(*) FILTER (WHERE j.m_idx = ev.ev_idx + 3 AND j.status = 'active')

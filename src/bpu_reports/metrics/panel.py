@@ -47,7 +47,7 @@ def build(con: duckdb.DuckDBPyConnection, period: Period, branch_codes: list[str
     con.execute(
         f"""
         CREATE OR REPLACE TEMP VIEW pay AS
-        SELECT c.participant_id,
+        SELECT c.member_key,
                c.paid_on,
                {month_idx("c.paid_on")} AS pay_idx,
                {month_idx("c.first_month")} AS first_idx,
@@ -56,7 +56,7 @@ def build(con: duckdb.DuckDBPyConnection, period: Period, branch_codes: list[str
                c.amount_jkk, c.amount_jkm, c.amount_jht,
                p.branch_code
         FROM contributions c
-        JOIN participants p USING (participant_id)
+        JOIN participants p USING (member_key)
         WHERE c.paid_on <= DATE '{cutoff}'
           AND p.registered_on <= DATE '{cutoff}'
           AND p.branch_code IN (SELECT branch_code FROM scope_branches)
@@ -77,7 +77,7 @@ def build(con: duckdb.DuckDBPyConnection, period: Period, branch_codes: list[str
         f"""
         CREATE OR REPLACE TEMP TABLE panel AS
         WITH members AS (
-            SELECT participant_id, branch_code, segment, channel, event_id,
+            SELECT member_key, branch_code, segment, channel, event_id,
                    declared_income, has_jht,
                    {month_idx("registered_on")} AS reg_idx,
                    CASE WHEN exited_on IS NULL THEN NULL ELSE {month_idx("exited_on")} END
@@ -87,14 +87,14 @@ def build(con: duckdb.DuckDBPyConnection, period: Period, branch_codes: list[str
               AND branch_code IN (SELECT branch_code FROM scope_branches)
         ),
         agg AS (
-            SELECT participant_id, count(*) AS n_payments, {paid_through}, {on_time}
-            FROM pay GROUP BY participant_id
+            SELECT member_key, count(*) AS n_payments, {paid_through}, {on_time}
+            FROM pay GROUP BY member_key
         )
         SELECT m.*,
                coalesce(a.n_payments, 0) AS n_payments,
                [{pt_list}] AS pt,
                [{ot_list}] AS ot
-        FROM members m LEFT JOIN agg a USING (participant_id)
+        FROM members m LEFT JOIN agg a USING (member_key)
         """
     )
 
@@ -117,7 +117,7 @@ def long_sql(period: Period, where: str = "TRUE") -> str:
                     ELSE 'inactive' END AS status,
                (reg_idx <= m_idx AND (exit_idx IS NULL OR exit_idx > m_idx)) AND ot_m AS on_time
         FROM (
-            SELECT participant_id, branch_code, segment, channel, event_id, reg_idx, exit_idx,
+            SELECT member_key, branch_code, segment, channel, event_id, reg_idx, exit_idx,
                    declared_income, has_jht, n_payments,
                    unnest(pt) AS pt_m, unnest(ot) AS ot_m,
                    unnest(range({first}, {first + WINDOW})) AS m_idx

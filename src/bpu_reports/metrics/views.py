@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import hashlib
+import hmac
+import os
 import pickle
+import secrets
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal, cast
@@ -120,22 +124,50 @@ def unit(metrics: MetricSet, kind: Literal["branch", "region"], code: str) -> Un
     )
 
 
-def save_unit(u: Unit, path: Path) -> None:
-    """Write a unit for a report process to load (same package version, same machine or
-    shared file system; written atomically)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
+KEY_ENV = "BPU_REPORTS_BATCH_KEY"
+"""The monthly batch's secret for its metrics files: set in the environment of the batch's
+workers and kernels only, never a notebook parameter, never written to disk."""
+_TAG = hashlib.sha256().digest_size
+
+
+def new_batch_key() -> str:
+    return secrets.token_hex(32)
+
+
+def save_unit(u: Unit, path: Path, key: str) -> None:
+    """Write a unit for one of the batch's report kernels to load, signed with the batch's
+    ``key`` (HMAC-SHA256), atomically."""
+    body = pickle.dumps(u, protocol=pickle.HIGHEST_PROTOCOL)
+    tag = hmac.new(bytes.fromhex(key), body, hashlib.sha256).digest()
+    # the unit holds unsuppressed small counts: readable by the batch's own user only
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    path.parent.chmod(0o700)
     tmp = path.with_name(f".{path.name}.tmp")
-    with tmp.open("wb") as fh:
-        pickle.dump(u, fh, protocol=pickle.HIGHEST_PROTOCOL)
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW, 0o600)
+    with os.fdopen(fd, "wb") as fh:
+        fh.write(tag + body)
     tmp.replace(path)
 
 
-def load_unit(path: Path) -> Unit:
+def load_unit(path: Path, key: str | None = None) -> Unit:
+    """The unit in ``path``, only if the running batch signed it (``key``, default: the
+    batch's key in the environment). Nothing of the file is unpickled before its signature is
+    checked, so a file made by anyone else is refused, not executed."""
+    key = key if key is not None else os.environ.get(KEY_ENV, "")
+    if not key:
+        raise ScopeError(
+            "metrics_file is set by the monthly batch only (`bpu-reports generate`); "
+            "leave it empty to compute the report's metrics from the warehouse"
+        )
     try:
-        with path.open("rb") as fh:
-            u = pickle.load(fh)
-    except (OSError, pickle.UnpicklingError, EOFError) as exc:
+        data = path.read_bytes()
+        secret = bytes.fromhex(key)
+    except (OSError, ValueError) as exc:
         raise ScopeError(f"cannot read the batch metrics file {path}: {exc}") from exc
+    tag, body = data[:_TAG], data[_TAG:]
+    if not hmac.compare_digest(tag, hmac.new(secret, body, hashlib.sha256).digest()):
+        raise ScopeError(f"{path} is not a metrics file of this batch: refused, not read")
+    u = pickle.loads(body)  # signed by this batch a moment ago
     if not isinstance(u, Unit):
         raise ScopeError(f"{path} does not hold report metrics")
     return u

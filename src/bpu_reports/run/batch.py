@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import os
 import shutil
 import time
 from collections.abc import Callable, Iterator
@@ -24,7 +25,7 @@ from bpu_reports.data import store
 from bpu_reports.errors import BpuReportsError
 from bpu_reports.metrics import check_period, compute, resolve, unit
 from bpu_reports.metrics.scope import Scope
-from bpu_reports.metrics.views import save_unit
+from bpu_reports.metrics.views import KEY_ENV, new_batch_key, save_unit
 from bpu_reports.period import Period
 from bpu_reports.run import executors, lock, manifest, plan, spec
 from bpu_reports.run.job import run_job
@@ -47,9 +48,15 @@ class Summary:
         return f"{self.ok} ok, {self.failed} failed, {self.skipped} skipped"
 
 
-def resolve_period(text: str, today: dt.date | None = None) -> Period:
+def resolve_period(
+    text: str, today: dt.date | None = None, info: store.WarehouseInfo | None = None
+) -> Period:
+    """``YYYY-MM``; ``previous`` (the month before today, for cron); ``latest`` (the
+    warehouse's last complete month — needs ``info``)."""
     if text == "previous":
         return Period.previous_to(today or dt.date.today())
+    if text == "latest" and info is not None:
+        return info.complete_through
     return Period.parse(text)
 
 
@@ -98,7 +105,8 @@ def generate(
 ) -> Summary:
     """Run the batch; returns the summary (the CLI exits 1 when anything failed)."""
     started = time.perf_counter()
-    month = resolve_period(period)
+    if period != "latest":
+        month = resolve_period(period)
     run_spec = spec.load(spec_path)
     if executor not in ("local", "dask"):
         raise executors.ExecutorError(f"--executor {executor!r}: use local or dask")
@@ -108,17 +116,18 @@ def generate(
             f"--workers {workers}: use 1 or more (default: the CPU count)"
         )
     out = settings.out
-    folder = out / str(month)
 
     con = store.connect(settings.db)
     try:
         info = store.info(con)
+        month = resolve_period(period, info=info)
         check_period(info, month)
         the_scope, with_regions = resolve_scope(con, scope)
     except BaseException:
         con.close()
         raise
 
+    folder = out / str(month)
     try:
         with lock.exclusive(out):
             handler = _log_file(folder)
@@ -142,6 +151,7 @@ def generate(
                     started,
                 )
             finally:
+                os.environ.pop(KEY_ENV, None)
                 shutil.rmtree(folder / WORK, ignore_errors=True)
                 log.removeHandler(handler)
                 handler.close()
@@ -184,11 +194,14 @@ def _run(
         t = time.perf_counter()
         metrics = compute(con, month, the_scope)
         work = folder / WORK
+        # the kernels load only metrics files signed with this batch's key (never a file
+        # a user points at); workers and their kernels inherit it through the environment
+        key = os.environ[KEY_ENV] = new_batch_key()
         calls = []
         for job in todo:
             path = work / f"{job.kind}-{job.code}.pkl"
             if not path.exists():
-                save_unit(unit(metrics, job.kind, job.code), path)  # type: ignore[arg-type]
+                save_unit(unit(metrics, job.kind, job.code), path, key)  # type: ignore[arg-type]
             calls.append(
                 (job.to_dict(), str(out.resolve()), str(path.resolve()), run_spec.cell_timeout)
             )

@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 
 from bpu_reports.data.contract import CHANNELS, SEGMENTS
-from bpu_reports.data.demo.timeline import T, t_of
+from bpu_reports.data.demo.timeline import T_REF, Timeline, t_of
 from bpu_reports.period import Period
 
 SEG = {name: i for i, name in enumerate(SEGMENTS)}
@@ -62,14 +62,44 @@ LEBARAN_PAY = {"bali": 0.95, "other": 0.82}
 PERISAI_FROM = t_of(Period(2018, 2))
 
 
-def channel_mix() -> np.ndarray:
+GROWTH = {  # year-end registration pace relative to December 2018 (invented, see below)
+    2018: 1.0,
+    2019: 1.6,
+    2020: 2.1,
+    2021: 2.6,
+    2022: 3.2,
+    2023: 3.4,
+    2024: 3.0,
+    2025: 3.0,
+    2026: 3.0,
+}
+"""Registrations grow after 2018 so that active members follow the published national trend
+(≈ 1,8 M active BPU in 2017, 9,19 M at the end of 2023, 9,58 M in February 2025 — DOMAIN.md);
+the multipliers were tuned on the demo itself (docs/demo-data.md)."""
+CLOSE_FROM = t_of(Period(2019, 1))
+CLOSE_AFTER = 3
+CLOSE_HAZARD = 0.25
+"""From 2019, a member more than ``CLOSE_AFTER`` months behind has this monthly chance of having
+the membership closed (an administrative clean-up; the published counts hold ≈ 1 M non-active
+BPU members beside 9,2 M active ones, so lapsed members do not stay on the books forever)."""
+
+
+def growth(tl: Timeline) -> np.ndarray:
+    """Per month: the registration pace's multiplier (1 up to December 2018)."""
+    t = np.arange(tl.T)
+    years = sorted(GROWTH)
+    anchor_t = np.array([t_of(Period(y, 12)) for y in years], float)
+    return np.interp(t, anchor_t, [GROWTH[y] for y in years], left=1.0, right=GROWTH[years[-1]])
+
+
+def channel_mix(tl: Timeline) -> np.ndarray:
     """(T, channels) probabilities for members not registered at an event."""
-    t = np.arange(T)
-    online = 0.03 + 0.10 * t / (T - 1)  # the app grows
+    t = np.arange(tl.T)
+    online = np.minimum(0.03 + 0.10 * t / T_REF, 0.40)  # the app grows
     perisai = np.where(t >= PERISAI_FROM, 0.20, 0.0)  # agents from Feb 2018
-    wadah = np.full(T, 0.27)
+    wadah = np.full(tl.T, 0.27)
     kantor = 1.0 - online - perisai - wadah
-    mix = np.zeros((T, len(CHANNELS)))
+    mix = np.zeros((tl.T, len(CHANNELS)))
     mix[:, CH["kantor"]], mix[:, CH["wadah"]] = kantor, wadah
     mix[:, CH["online"]], mix[:, CH["perisai"]] = online, perisai
     return mix

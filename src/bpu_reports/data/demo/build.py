@@ -18,13 +18,16 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from bpu_reports.data import store
-from bpu_reports.data.contract import CHANNELS, SEGMENTS, TABLES
+from bpu_reports.data.contract import CHANNELS, SEGMENTS
 from bpu_reports.data.demo import events, members, names, payments, tariff
 from bpu_reports.data.demo.calibration import CALIBRATIONS
 from bpu_reports.data.demo.organisation import Office, organisation
 from bpu_reports.data.demo.targets import targets
-from bpu_reports.data.demo.timeline import timeline
+from bpu_reports.data.demo.timeline import Timeline, check_until, default_until, timeline
+from bpu_reports.period import Period
 
+KPJ_DIGITS = 11
+"""Membership (KPJ) numbers: eleven digits, leading zeros kept."""
 DEFAULT_SEED = 20170730
 """The day of the Renon outreach event."""
 
@@ -62,14 +65,21 @@ class _Ids:
 
 
 def build_demo(
-    path: Path | str, scale: str = "bali", seed: int = DEFAULT_SEED
+    path: Path | str,
+    scale: str = "bali",
+    seed: int = DEFAULT_SEED,
+    until: Period | None = None,
 ) -> store.WarehouseInfo:
-    """Build the demo warehouse of ``scale`` (``bali`` or ``national``) at ``path``.
+    """Build the demo warehouse of ``scale`` (``bali`` or ``national``) at ``path``, with
+    history from July 2015 to ``until`` (default: the last complete month before today).
 
-    Deterministic: the same seed gives identical table contents. Returns the warehouse's info.
+    Deterministic: the same seed and ``until`` give identical table contents. Returns the
+    warehouse's info.
     """
+    until = check_until(until or default_until())
+    tl = timeline(until)
     org = organisation(scale)
-    with store.build(path, source=f"demo:{scale}") as con:
+    with store.build(path, source=f"demo:{scale}", complete_through=until) as con:
         codes, region_names = zip(*org.regions, strict=True)
         _insert(con, "regions", pa.table({"region_code": codes, "region_name": region_names}))
         _insert(
@@ -88,7 +98,7 @@ def build_demo(
         writer = _Writer(con)
         ids = _Ids()
         for office in org.offices:
-            writer.add("targets", _branch(writer, office, seed, ids))
+            writer.add("targets", _branch(writer, office, seed, ids, tl))
         writer.flush()
     with contextlib.closing(store.connect(path)) as con:
         return store.info(con)
@@ -100,19 +110,24 @@ def _streams(seed: int, code: str) -> list[np.random.Generator]:
     return [np.random.default_rng(s) for s in children]
 
 
-def _branch(out: _Writer, office: Office, seed: int, ids: _Ids) -> pa.Table:
+def _branch(out: _Writer, office: Office, seed: int, ids: _Ids, tl: Timeline) -> pa.Table:
     """Generate and insert one branch's events, members and payments; return its targets."""
     ev_rng, member_rng, pay_rng, name_rng, target_rng = _streams(seed, office.code)
     calib = CALIBRATIONS.get(office.code)
-    ev = events.generate(office, ev_rng)
-    m = members.generate(office, ev, member_rng, calib)
-    pays = payments.simulate(m, pay_rng, bali=office.bali, calib=calib)
+    ev = events.generate(office, ev_rng, tl)
+    m = members.generate(office, ev, member_rng, calib, tl)
+    pays = payments.simulate(m, pay_rng, tl, bali=office.bali, calib=calib)
+    # a membership closed in month t ends on the month's last day
+    closed = pays.closed_t != members.NO_EXIT
+    last_days = tl.month_start[1:] - np.timedelta64(1, "D")
+    exit_date = m.exit_date.copy()
+    exit_date[closed] = last_days[pays.closed_t[closed]]
 
     out.add(
         "outreach_events",
         pa.table(
             {
-                "event_id": np.arange(ids.event + 1, ids.event + 1 + len(ev)),
+                "event_id": _ids("EV-", np.arange(ids.event + 1, ids.event + 1 + len(ev)), 6),
                 "branch_code": pa.array([office.code] * len(ev), pa.string()),
                 "held_on": ev.held_on,
                 "title": pa.array(ev.title, pa.string()),
@@ -124,46 +139,52 @@ def _branch(out: _Writer, office: Office, seed: int, ids: _Ids) -> pa.Table:
     )
     personal = names.personal_data(office, len(m), name_rng)
     event_id = np.where(m.event >= 0, ids.event + 1 + m.event.astype(np.int64), 0)
+    keys = np.arange(ids.participant + 1, ids.participant + 1 + len(m))
     out.add(
         "participants",
         pa.table(
             {
-                "participant_id": np.arange(ids.participant + 1, ids.participant + 1 + len(m)),
+                "participant_id": _ids("", keys, KPJ_DIGITS),
+                "member_key": keys.astype(np.int32),
                 "branch_code": pa.repeat(office.code, len(m)),
                 "registered_on": m.reg_date,
                 "segment": _labels(SEGMENTS, m.segment),
                 "channel": _labels(CHANNELS, m.channel),
                 "declared_income": m.income.astype(np.int64) * 1_000_000,
                 "has_jht": m.has_jht,
-                "event_id": pa.array(event_id, mask=m.event < 0),
-                "exited_on": pa.array(m.exit_date, from_pandas=True),
+                "event_id": pc.if_else(
+                    pa.array(m.event < 0), pa.nulls(len(m), pa.string()), _ids("EV-", event_id, 6)
+                ),
+                "exited_on": pa.array(exit_date, from_pandas=True),
                 **personal,
             }
         ),
     )
-    out.add("contributions", _contributions(m, pays, ids))
+    out.add("contributions", _contributions(m, pays, ids, tl))
     ids.event += len(ev)
     ids.participant += len(m)
     ids.payment += len(pays)
-    return targets(office, m, target_rng)
+    return targets(office, m, exit_date, target_rng, tl)
 
 
-def _contributions(m: members.Members, p: payments.Payments, ids: _Ids) -> pa.Table:
-    tl = timeline()
+def _contributions(m: members.Members, p: payments.Payments, ids: _Ids, tl: Timeline) -> pa.Table:
     paid_on = tl.month_start[p.t] + (p.day.astype(np.int64) - 1).astype("timedelta64[D]")
     order = np.argsort(paid_on, kind="stable")  # payment ids follow the calendar
     who = p.member[order]
     amounts = tariff.amounts(
+        tl.last,
         transport=m.segment[who] == SEGMENTS.index("ojek_online"),
         bracket=m.income[who],
         has_jht=m.has_jht[who],
         start=p.start[order],
         months=p.months[order],
     )
+    keys = ids.participant + 1 + who.astype(np.int64)
     return pa.table(
         {
-            "payment_id": np.arange(ids.payment + 1, ids.payment + 1 + len(p)),
-            "participant_id": ids.participant + 1 + who.astype(np.int64),
+            "payment_id": _ids("INV-", np.arange(ids.payment + 1, ids.payment + 1 + len(p)), 10),
+            "participant_id": _ids("", keys, KPJ_DIGITS),
+            "member_key": keys.astype(np.int32),
             "paid_on": paid_on[order],
             "first_month": tl.month_start[p.start[order]],
             "months": p.months[order].astype(np.int32),
@@ -172,15 +193,15 @@ def _contributions(m: members.Members, p: payments.Payments, ids: _Ids) -> pa.Ta
     )
 
 
+def _ids(prefix: str, numbers: np.ndarray, width: int) -> pa.Array:
+    """Text identifiers as real systems write them: zero-padded numbers, maybe a prefix."""
+    digits = pc.utf8_lpad(pc.cast(pa.array(numbers), pa.string()), width=width, padding="0")
+    return pc.binary_join_element_wise(prefix, digits, "") if prefix else digits
+
+
 def _labels(labels: tuple[str, ...], index: np.ndarray) -> pa.Array:
     return pc.take(pa.array(labels, pa.string()), pa.array(index.astype(np.int32)))
 
 
 def _insert(con: duckdb.DuckDBPyConnection, name: str, frame: pa.Table) -> None:
-    columns = [c for c in TABLES[name].columns if c in frame.column_names]
-    con.register("_demo_frame", frame)
-    try:
-        listed = ", ".join(columns)
-        con.execute(f"INSERT INTO {name} ({listed}) SELECT {listed} FROM _demo_frame").fetchall()
-    finally:
-        con.unregister("_demo_frame")
+    store.insert(con, name, frame)

@@ -13,7 +13,7 @@ import numpy as np
 from bpu_reports.data.contract import SEGMENTS
 from bpu_reports.data.demo import behaviour
 from bpu_reports.data.demo.organisation import Office
-from bpu_reports.data.demo.timeline import FIRST_DAY, T, t_of, timeline
+from bpu_reports.data.demo.timeline import T_REF, Timeline, t_of
 from bpu_reports.period import Period
 
 PHRASE = {
@@ -100,14 +100,14 @@ class Events:
     def __len__(self) -> int:
         return len(self.held_on)
 
-    @property
-    def t(self) -> np.ndarray:
-        return month_t(self.held_on)
+    def t(self, tl: Timeline) -> np.ndarray:
+        return tl.month_t(self.held_on)
 
 
-def generate(office: Office, rng: np.random.Generator) -> Events:
-    tl = timeline()
-    rate = np.full(T, office.events_per_month) * (0.6 + 0.6 * np.arange(T) / (T - 1))
+def generate(office: Office, rng: np.random.Generator, tl: Timeline) -> Events:
+    T = tl.T
+    pace = np.minimum(0.6 + 0.6 * np.arange(T) / T_REF, 1.2) * np.sqrt(behaviour.growth(tl))
+    rate = office.events_per_month * pace
     if office.code in QUIET_MONTHS:
         first, last = QUIET_MONTHS[office.code]
         rate[t_of(first) : t_of(last) + 1] = 0.0
@@ -148,11 +148,6 @@ def generate(office: Office, rng: np.random.Generator) -> Events:
         title=[all_titles[i] for i in order],
         venue=[all_venues[i] for i in order],
     )
-
-
-def month_t(days: np.ndarray) -> np.ndarray:
-    """Month number ``t`` of each date."""
-    return (days.astype("datetime64[M]") - FIRST_DAY.astype("datetime64[M]")).astype(np.int64)
 
 
 def _venue(office: Office, segment: str, u: float) -> str:

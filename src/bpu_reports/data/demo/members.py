@@ -16,9 +16,9 @@ import numpy as np
 from bpu_reports.data.demo import behaviour
 from bpu_reports.data.demo.behaviour import CH
 from bpu_reports.data.demo.calibration import Calibration, top_k
-from bpu_reports.data.demo.events import Events, month_t
+from bpu_reports.data.demo.events import Events
 from bpu_reports.data.demo.organisation import Office
-from bpu_reports.data.demo.timeline import LAST_DAY, T, t_of, timeline
+from bpu_reports.data.demo.timeline import T_REF, Timeline, t_of
 from bpu_reports.period import Period
 
 ANCHOR = Period(2017, 12)
@@ -49,23 +49,28 @@ class Members:
         return len(self.reg_date)
 
 
-def intensity(office: Office, rng: np.random.Generator) -> np.ndarray:
-    """Relative registrations per month: the programme grows; Lebaran and December dip."""
-    tl = timeline()
-    t = np.arange(T)
+def intensity(office: Office, rng: np.random.Generator, tl: Timeline) -> np.ndarray:
+    """Relative registrations per month: the programme grows (``behaviour.growth`` after
+    2018); Lebaran and December dip."""
+    t = np.arange(tl.T)
     months = (t + 6) % 12 + 1
     season = np.where(tl.lebaran, 0.92 if office.bali else 0.7, 1.0)
     season = season * np.where(months == 12, 0.85, 1.0) * np.where(months == 1, 1.1, 1.0)
-    return (0.55 + 0.9 * t / (T - 1)) * season * rng.lognormal(0.0, 0.12, T)
+    pace = (0.55 + 0.9 * np.minimum(t, T_REF) / T_REF) * behaviour.growth(tl)
+    return pace * season * rng.lognormal(0.0, 0.12, tl.T)
 
 
 def generate(
-    office: Office, events: Events, rng: np.random.Generator, calib: Calibration | None
+    office: Office,
+    events: Events,
+    rng: np.random.Generator,
+    calib: Calibration | None,
+    tl: Timeline,
 ) -> Members:
-    tl = timeline()
-    w = intensity(office, rng)
+    T = tl.T
+    w = intensity(office, rng, tl)
     anchor_t, gross = (calib.t, calib.gross) if calib else (t_of(ANCHOR), office.size)
-    ev_t = events.t
+    ev_t = events.t(tl)
     base = gross - int(events.registrants[ev_t <= anchor_t].sum())
     if base < 0:
         raise ValueError(f"{office.code}: events recruit more than the branch registers")
@@ -79,7 +84,7 @@ def generate(
 
     # Walk-in members: channel by month, then a day (offices and agents work on working days).
     t_base = np.repeat(np.arange(T), per_month)
-    channel = behaviour.choose(rng, behaviour.channel_mix()[t_base])
+    channel = behaviour.choose(rng, behaviour.channel_mix(tl)[t_base])
     u = rng.random(len(t_base))
     office_day = (channel == CH["kantor"]) | (channel == CH["perisai"])
     reg_base = np.where(office_day, tl.working_day(t_base, u), tl.any_day(t_base, u))
@@ -102,12 +107,12 @@ def generate(
 
     income = behaviour.income_brackets(rng, n)
     has_jht = behaviour.takes_jht(rng, income)
-    exit_date = _exits(reg_date, rng, calib)
+    exit_date = _exits(reg_date, rng, calib, tl.last_day)
     props = behaviour.propensities(rng, segment, channel)
     lapse = props["lapse"] * lapse_mult * office.lapse_factor
     props["lapse"] = np.minimum(lapse, 0.9).astype(np.float32)
-    reg_t = month_t(reg_date).astype(np.int16)
-    exit_t = np.where(np.isnat(exit_date), NO_EXIT, month_t(exit_date)).astype(np.int16)
+    reg_t = tl.month_t(reg_date).astype(np.int16)
+    exit_t = np.where(np.isnat(exit_date), NO_EXIT, tl.month_t(exit_date)).astype(np.int16)
     return Members(
         reg_date=reg_date,
         reg_t=reg_t,
@@ -124,8 +129,13 @@ def generate(
     )
 
 
-def _exits(reg_date: np.ndarray, rng: np.random.Generator, calib: Calibration | None) -> np.ndarray:
-    """Exit dates (NaT for members still in at the end of 2018).
+def _exits(
+    reg_date: np.ndarray,
+    rng: np.random.Generator,
+    calib: Calibration | None,
+    last_day: np.datetime64,
+) -> np.ndarray:
+    """Exit dates (NaT for members still in at the end of the demo).
 
     For a calibrated branch exactly ``exits_before`` members registered by the cut-off leave by
     it (the longer they have been members, the likelier); everyone else can only leave later.
@@ -144,4 +154,4 @@ def _exits(reg_date: np.ndarray, rng: np.random.Generator, calib: Calibration | 
         early = reg_date + np.ceil(rng.random(n) * np.maximum(tenure, 1)).astype("timedelta64[D]")
         later = np.where(reg_date <= calib.cutoff, calib.cutoff, reg_date) + wait
         exit_date = np.where(chosen, early, later)
-    return np.where(exit_date <= LAST_DAY, exit_date, np.datetime64("NaT"))
+    return np.where(exit_date <= last_day, exit_date, np.datetime64("NaT"))

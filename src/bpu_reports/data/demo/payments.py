@@ -22,8 +22,8 @@ import numpy as np
 
 from bpu_reports.data.demo import behaviour, calibration
 from bpu_reports.data.demo.calibration import Calibration
-from bpu_reports.data.demo.members import Members
-from bpu_reports.data.demo.timeline import T, timeline
+from bpu_reports.data.demo.members import NO_EXIT, Members
+from bpu_reports.data.demo.timeline import Timeline
 
 MAX_ARREARS = 3
 
@@ -35,24 +35,33 @@ class Payments:
     day: np.ndarray  # int8 day of month paid on
     start: np.ndarray  # int16 first month covered
     months: np.ndarray  # int8 months covered
+    closed_t: np.ndarray  # int16 per member: month its membership was closed, NO_EXIT if never
 
     def __len__(self) -> int:
         return len(self.member)
 
 
 def simulate(
-    m: Members, rng: np.random.Generator, *, bali: bool, calib: Calibration | None
+    m: Members,
+    rng: np.random.Generator,
+    tl: Timeline,
+    *,
+    bali: bool,
+    calib: Calibration | None,
 ) -> Payments:
-    tl = timeline()
     season = np.where(tl.lebaran, behaviour.LEBARAN_PAY["bali" if bali else "other"], 1.0)
     prepay_cum = np.cumsum(behaviour.PREPAY_MIX, axis=1)
-    registered_by = np.searchsorted(m.reg_t, np.arange(T), side="right")
+    registered_by = np.searchsorted(m.reg_t, np.arange(tl.T), side="right")
     paid_through = (m.reg_t - 1).astype(np.int16)
     engaged = np.ones(len(m), bool)
+    exit_t = m.exit_t.copy()
+    closed_t = np.full(len(m), NO_EXIT, np.int16)
     parts: list[tuple[np.ndarray, ...]] = []
-    for t in range(T):
+    for t in range(tl.T):
         n = registered_by[t]
-        alive = m.exit_t[:n] > t
+        if t >= behaviour.CLOSE_FROM:
+            _close(t, n, paid_through, exit_t, closed_t, rng)
+        alive = exit_t[:n] > t
         idx = np.flatnonzero((paid_through[:n] < t) & alive).astype(np.int32)
         if idx.size == 0:
             continue
@@ -103,4 +112,20 @@ def simulate(
         day=cols[2].astype(np.int8),
         start=cols[3].astype(np.int16),
         months=cols[4].astype(np.int8),
+        closed_t=closed_t,
     )
+
+
+def _close(
+    t: int,
+    n: int,
+    paid_through: np.ndarray,
+    exit_t: np.ndarray,
+    closed_t: np.ndarray,
+    rng: np.random.Generator,
+) -> None:
+    """Close (on the last day of month ``t``) some memberships long in arrears."""
+    idx = np.flatnonzero((exit_t[:n] > t) & (t - paid_through[:n] > behaviour.CLOSE_AFTER + 1))
+    chosen = idx[rng.random(idx.size) < behaviour.CLOSE_HAZARD]
+    exit_t[chosen] = t
+    closed_t[chosen] = t

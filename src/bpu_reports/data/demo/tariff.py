@@ -13,7 +13,8 @@ from functools import cache
 import numpy as np
 
 from bpu_reports.data import reference
-from bpu_reports.data.demo.timeline import HORIZON, timeline
+from bpu_reports.data.demo.timeline import timeline
+from bpu_reports.period import Period
 
 MAX_BRACKET = 10
 """Declared incomes run from Rp1.000.000 to Rp10.000.000 in Rp1.000.000 steps."""
@@ -21,10 +22,12 @@ SECTORS = ("other", "transport")
 
 
 @cache
-def _cumulative() -> dict[str, np.ndarray]:
+def _cumulative(last: Period) -> dict[str, np.ndarray]:
     """Per program: (sector, bracket, month) running totals of the monthly amounts, so the
     amount of a payment is one subtraction: ``cum[s, b, start + months] - cum[s, b, start]``."""
-    starts = timeline().month_start[:HORIZON]
+    tl = timeline(last)
+    HORIZON = tl.horizon
+    starts = tl.month_start[:HORIZON]
     segment_of = {"other": "lainnya", "transport": reference.TRANSPORT_SEGMENTS[0]}
     income = np.arange(MAX_BRACKET + 1) * 1_000_000
     shape = (len(SECTORS), MAX_BRACKET + 1, HORIZON + 1)
@@ -45,6 +48,7 @@ def _cumulative() -> dict[str, np.ndarray]:
 
 
 def amounts(
+    last: Period,
     transport: np.ndarray,
     bracket: np.ndarray,
     has_jht: np.ndarray,
@@ -52,7 +56,7 @@ def amounts(
     months: np.ndarray,
 ) -> dict[str, np.ndarray]:
     """``amount_jkk``, ``amount_jkm``, ``amount_jht`` of payments (all arrays aligned)."""
-    cum = _cumulative()
+    cum = _cumulative(last)
     s = transport.astype(np.intp)
     b = bracket.astype(np.intp)
     lo = start.astype(np.intp)
