@@ -5,7 +5,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: setup sysdeps demo test test-fast lint format bench clean
+.PHONY: setup sysdeps demo lab test test-fast lint format bench bench-kernels strip clean
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -20,6 +20,10 @@ setup: sysdeps $(STAMP)
 
 demo: setup
 	@$(BIN)/bpu-reports demo
+
+# JupyterLab on the project, from .venv (--allow-root: containers often run as root)
+lab: setup
+	@$(BIN)/jupyter lab --notebook-dir=. $(if $(filter 0,$(shell id -u)),--allow-root,)
 
 # the portal test drives a real headless Chromium
 test: export BPU_NEED_CHROMIUM = 1
@@ -40,6 +44,13 @@ format: setup
 
 bench: setup
 	@$(BIN)/python bench/metrics.py
+
+bench-kernels: setup
+	@$(BIN)/python bench/kernels.py
+
+# notebooks are committed without outputs (tests/test_notebooks_clean.py)
+strip: setup
+	@$(BIN)/nbstripout notebooks/*.ipynb tests/fixtures/*/*.ipynb tests/fixtures/*.ipynb
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .mypy_cache

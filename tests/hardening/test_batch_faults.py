@@ -26,13 +26,15 @@ import bpu_reports.run.single
 from bpu_reports.cli import main
 from bpu_reports.data import store
 from bpu_reports.metrics import compute, resolve, unit
-from bpu_reports.metrics.views import save_unit
+from bpu_reports.metrics.views import new_batch_key, save_unit
 from bpu_reports.period import Period
 from bpu_reports.run import plan, spec
 from bpu_reports.run.job import run_job
 
 pytestmark = pytest.mark.slow
 TIMEOUT = 5  # cell_timeout of faults.yaml
+BATCH_KEY = new_batch_key()
+"""The batch secret the in-process jobs below sign and check their metrics files with."""
 
 
 def generate(db: Path, out: Path, spec_path: Path, scope: str, workers: int = 2) -> int:
@@ -175,7 +177,7 @@ def job(handmade_db, tmp_path_factory):
         version = store.info(con).data_version
     finally:
         con.close()
-    save_unit(unit(metrics, "branch", "A"), folder / "branch-A.pkl")
+    save_unit(unit(metrics, "branch", "A"), folder / "branch-A.pkl", BATCH_KEY)
     [planned] = plan.plan(
         spec.load(folder / "spec.yaml"), scope.branches, "2017-07", version, False
     )
@@ -184,7 +186,7 @@ def job(handmade_db, tmp_path_factory):
 
 def run_in_process(job, out: Path) -> dict:
     entry, metrics_file = job
-    return run_job(entry, str(out), str(metrics_file), 60)
+    return run_job(entry, str(out), str(metrics_file), 60, key=BATCH_KEY)
 
 
 def published(out: Path) -> list[str]:

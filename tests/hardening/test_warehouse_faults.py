@@ -13,6 +13,8 @@ import duckdb
 import pytest
 from hardening_support import LIGHT_NB, MONTHLY
 
+from bpu_reports.data import store
+
 UNREADABLE = "is not a readable DuckDB file"
 HOLD_A_WRITE_CONNECTION = """
 import sys, time
@@ -116,7 +118,7 @@ def test_duckdb_file_that_is_not_a_warehouse(cli, tmp_path):
     assert not out.exists()
 
 
-@pytest.mark.parametrize("version", ["0", "2", "one"])
+@pytest.mark.parametrize("version", ["1", "3", "one"])  # 1: before identifiers were text
 def test_warehouse_of_another_layout(cli, tmp_path, version):
     db = tmp_path / "old.duckdb"
     with duckdb.connect(str(db)) as con:
@@ -124,7 +126,7 @@ def test_warehouse_of_another_layout(cli, tmp_path, version):
         con.execute("INSERT INTO _meta VALUES ('schema_version', ?)", [version])
     cli.refused(
         *commands(db, tmp_path / "out")["metrics"],
-        message=f"has warehouse layout {version}, expected 1: rebuild it",
+        message=f"has warehouse layout {version}, expected {store.SCHEMA_VERSION}: rebuild it",
     )
 
 

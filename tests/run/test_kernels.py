@@ -39,7 +39,7 @@ def kernels(bali_db, out):
 def test_reports_run_in_fresh_kernels_forked_from_the_server(bali_db, tmp_path):
     seen = kernels(bali_db, tmp_path)
     assert len({k["pid"] for k in seen}) == 3  # a new kernel process per report
-    assert all("bpu_reports.run.forkserver" in k["parent"] for k in seen)
+    assert all("bpu_reports/run/forkserver.py" in k["parent"] for k in seen)
 
 
 def test_fork_server_can_be_turned_off(bali_db, tmp_path, monkeypatch):

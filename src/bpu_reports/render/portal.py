@@ -56,6 +56,7 @@ def _row(entry: dict[str, Any]) -> dict[str, Any]:
         "kind": entry["kind"],
         "code": entry["code"],
         "name": str(entry.get("name", entry["code"])),
+        "title": _title(entry, k),
         "lang": str(entry.get("lang", "id")),
         "status": entry.get("status"),
         "error": str(error.get("type") or "error"),
@@ -65,6 +66,24 @@ def _row(entry: dict[str, Any]) -> dict[str, Any]:
         "target_progress": _format(f.percent, k.get("target_progress")),
         "links": [(label, href) for label, href in links if _href(href)],
     }
+
+
+def _title(entry: dict[str, Any], kpis: dict[str, Any]) -> str:
+    """What the report is called: the run spec's ``title``, else the title its cover
+    recorded with the KPIs, else its notebook's name (``custom_section.ipynb`` → "custom
+    section")."""
+    for value in (entry.get("title"), kpis.get("title")):
+        if isinstance(value, str) and value.strip():
+            return value.strip()
+    notebook = str(entry.get("notebook") or str(entry.get("key", "")).rpartition("/")[2])
+    return PurePosixPath(notebook).stem.replace("_", " ") or str(entry.get("key", ""))
+
+
+def _report_of(entry: dict[str, Any]) -> str:
+    """Which report of its office an entry is (one per notebook; languages are the same
+    report): the key's file name without a language suffix."""
+    stem = str(entry.get("key", "")).rpartition("/")[2]
+    return stem.split(".", 1)[0]
 
 
 def _format(formatter: Any, value: Any) -> str:
@@ -93,6 +112,10 @@ def _entries(data: Any) -> list[dict[str, Any]]:
 
 def _period_view(period: str, data: dict[str, Any]) -> dict[str, Any]:
     entries = _entries(data)
+    # an office with several reports names each by its title; one report needs no name
+    reports: dict[tuple[str, str], set[str]] = {}
+    for e in entries:
+        reports.setdefault((e["kind"], e["code"]), set()).add(_report_of(e))
     regions: dict[str, dict[str, Any]] = {}
     for e in entries:
         region = regions.setdefault(
@@ -101,13 +124,18 @@ def _period_view(period: str, data: dict[str, Any]) -> dict[str, Any]:
         if e["kind"] == "region":
             region["name"] = str(e.get("name", e["region_code"]))
         row = _row(e)
+        row["report"] = _report_of(e)
+        if len(reports[(e["kind"], e["code"])]) < 2:
+            row["title"] = ""
         row["links"] = [
             (label, f"{period}/{href}" if not href.startswith(period) else href)
             for label, href in row["links"]
         ]
         region["rows"].append(row)
     for region in regions.values():
-        region["rows"].sort(key=lambda r: (r["kind"] != "region", r["name"], r["lang"]))
+        region["rows"].sort(
+            key=lambda r: (r["kind"] != "region", r["name"], r["code"], r["report"], r["lang"])
+        )
     return {
         "period": period,
         "label": f.month(Period.parse(period), "id"),

@@ -1,20 +1,25 @@
 """What a report notebook calls: ``r = open_report(...)`` then one call per section.
 
 No SQL and no plotting code in notebooks: each method returns an object Jupyter displays
-(HTML, SVG, KPI cards with their JSON mimetype).
+(HTML, SVG, KPI cards with their JSON mimetype). The names ``r.chart``, ``r.table`` and
+``r.data`` accept come from one catalogue each (``charts.CHARTS``, ``tables.TABLES``,
+``data.DATA``); their docstrings list them, so ``r.chart?`` in JupyterLab shows every chart.
 """
 
 from __future__ import annotations
 
 import html
 import os
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from functools import cache
 from importlib.resources import files
 from pathlib import Path
 from typing import Any, Literal
 
+import pandas as pd
 import yaml
+from matplotlib.figure import Figure
 
 from bpu_reports._version import __version__
 from bpu_reports.config import DEFAULT_DB
@@ -23,26 +28,18 @@ from bpu_reports.errors import BpuReportsError
 from bpu_reports.metrics import compute, resolve, unit
 from bpu_reports.metrics.views import Unit, load_unit
 from bpu_reports.period import Period
-from bpu_reports.report import charts, kpi, narrative, tables
+from bpu_reports.report import data as report_data
 from bpu_reports.report import formats as f
+from bpu_reports.report import house, kpi, narrative, tables
+from bpu_reports.report.chart_base import Chart
+from bpu_reports.report.charts import CHARTS
 from bpu_reports.report.formats import Lang
 from bpu_reports.report.labels import t
+from bpu_reports.report.registry import listing, unknown
+from bpu_reports.report.tables import TABLES
 
 TOC_MARK = "<!--bpu-toc-->"
 """Where the print variant puts its table of contents (right after the cover)."""
-
-CHARTS = (
-    "membership",
-    "target",
-    "on_time",
-    "ageing",
-    "collections",
-    "prepayment",
-    "funnel",
-    "cohorts",
-    "small_multiples",
-)
-TABLES = ("ageing", "programs", "prepayment", "segments", "channels", "events", "branches")
 
 
 @dataclass(frozen=True)
@@ -51,6 +48,9 @@ class Html:
 
     def _repr_html_(self) -> str:
         return self.html
+
+    def __repr__(self) -> str:  # the text/plain output: a summary, not the markup
+        return f"<report block, {len(self.html):,} characters of HTML>"
 
 
 @cache
@@ -89,9 +89,19 @@ def open_report(
 ) -> Report:
     """Compute the metrics of one branch or region for ``period`` and wrap them for display.
 
-    ``metrics_file`` is what a batch passes: the unit's metrics, computed once for the whole
-    batch (``metrics.views.save_unit``), so the report does not scan the warehouse again.
+    ``kind`` is ``"branch"`` or ``"region"``, ``code`` its code (``"DPS"``, ``"BANUSPA"``),
+    ``period`` the report month ``YYYY-MM``, ``lang`` ``"id"`` or ``"en"``; ``db`` the
+    warehouse file (default: ``$BPU_REPORTS_DB``, else ``data/bpu.duckdb`` here or in a parent
+    folder). ``metrics_file`` is what a batch passes: the unit's metrics, computed once for
+    the whole batch (``metrics.views.save_unit``), so the report does not scan the warehouse
+    again.
+
+    In a Jupyter kernel this also sets how plain DataFrames display (numbers in the report
+    language, no default index: ``house.configure_display``).
+
+    Example: ``r = open_report("branch", "DPS", "2017-07", lang="id")``
     """
+    house.configure_display(lang)
     month = Period.parse(period)
     if metrics_file:
         loaded = load_unit(Path(metrics_file))
@@ -112,12 +122,35 @@ def open_report(
 
 @dataclass(frozen=True)
 class Report:
+    """One report's metrics (``unit``: a branch or a region at one month) in one language.
+
+    Every method returns something Jupyter displays as the report shows it; call them in any
+    order, one per cell. ``r.data(name)`` gives the numbers behind a chart or table as a
+    DataFrame; ``r.figure(fig)`` and ``r.table_from(df)`` show charts and tables of one's
+    own in the house style.
+    """
+
     unit: Unit
     lang: Lang = "id"
+    # what the notebook's cover said (its title), for the KPI record the batch keeps
+    _cover: dict[str, str] = field(default_factory=dict, init=False, compare=False, repr=False)
 
-    def cover(self) -> Html:
+    def default_title(self) -> str:
+        """The standard title of this kind of report, in the report language."""
+        return t("report_branch" if self.unit.kind == "branch" else "report_region", self.lang)
+
+    def cover(self, title: str = "") -> Html:
+        """The cover: organisation, ``title`` (default: the standard monthly report title),
+        office, month, data cut-off, source and data version, and a DEMO mark on demo data.
+        Put it in the notebook's first displayed cell; the PDF's table of contents follows
+        it. The title is recorded with the KPIs, and the portal names the report by it when
+        an office has several reports.
+
+        Example: ``r.cover(title="Sosialisasi Pasar Badung")``
+        """
         u, lang = self.unit, self.lang
-        title = t("report_branch" if u.kind == "branch" else "report_region", lang)
+        title = title or self.default_title()
+        self._cover["title"] = title
         office = u.name if u.kind == "region" else f"{u.name} ({u.code})"
         rows = [
             (t("region", lang), f"{u.region_name} ({u.region_code})")
@@ -148,32 +181,92 @@ class Report:
         )
 
     def kpis(self) -> kpi.KpiBlock:
-        return kpi.KpiBlock(self.unit, self.lang)
+        """The KPI cards: registered, active, on-time rate, new members, contributions and
+        target progress, each against last month and a year ago. Also carries the figures
+        as JSON (the batch records them in the manifest, with the cover's title).
+
+        Example: ``r.kpis()``
+        """
+        title = self._cover.get("title") or self.default_title()
+        return kpi.KpiBlock(self.unit, self.lang, title)
 
     def summary(self) -> narrative.Narrative:
+        """The executive summary: generated sentences (membership, payments, target,
+        outreach) in the report language, small counts never told.
+
+        Example: ``r.summary()``
+        """
         return narrative.narrative(self.unit, self.lang)
 
-    def chart(self, name: str) -> Any:
+    def chart(self, name: str) -> Chart:
+        # the docstring is _CHART_DOC with the catalogue's names, set below the class
         if name not in CHARTS:
-            raise ValueError(f"unknown chart {name!r}; choose from {', '.join(CHARTS)}")
-        return getattr(charts, name)(self.unit, lang=self.lang)
+            raise unknown("chart", name, CHARTS)
+        return CHARTS[name](self.unit, lang=self.lang)
 
     def table(self, name: str, **options: Any) -> tables.Table:
-        u, lang = self.unit, self.lang
-        builders = {
-            "ageing": lambda: tables.ageing(u, lang),
-            "programs": lambda: tables.programs(u, lang),
-            "prepayment": lambda: tables.prepayment(u, lang),
-            "segments": lambda: tables.breakdown(u, "segment", lang),
-            "channels": lambda: tables.breakdown(u, "channel", lang),
-            "events": lambda: tables.events(u, lang, **options),
-            "branches": lambda: tables.branches(u, lang),
-        }
-        if name not in builders:
-            raise ValueError(f"unknown table {name!r}; choose from {', '.join(builders)}")
-        return builders[name]()
+        # the docstring is _TABLE_DOC with the catalogue's names, set below the class
+        if name not in TABLES:
+            raise unknown("table", name, TABLES)
+        return TABLES[name](self.unit, self.lang, **options)
+
+    def data(self, name: str | None = None, *, unsuppressed: bool = False) -> pd.DataFrame:
+        # the docstring is _DATA_DOC with the catalogue's names, set below the class
+        if name is None:
+            return pd.DataFrame(
+                {
+                    "name": list(report_data.DATA),
+                    "description": [e.describe(self.lang) for e in report_data.DATA.values()],
+                }
+            )
+        if name not in report_data.DATA:
+            raise unknown("data set", name, report_data.DATA)
+        return report_data.DATA[name](self.unit, raw=unsuppressed)
+
+    def figure(self, fig: Figure | Any, title: str = "") -> Chart:
+        """A matplotlib figure (or seaborn grid) of one's own, shown as the report's charts
+        are: SVG with text kept as text, at most the A4 text width. Make it with
+        ``house.figure`` inside ``with house.style():`` for the house look; ``title``
+        (default: the first axes title) names it for screen readers.
+
+        Example: ``r.figure(fig)`` as a cell's last line (``house.show(fig)`` anywhere).
+        """
+        return house.to_chart(fig, title)
+
+    def table_from(
+        self,
+        frame: pd.DataFrame,
+        *,
+        suppress: Sequence[str] = (),
+        withhold: Mapping[str, Sequence[str]] | None = None,
+        kinds: Mapping[str, str] | None = None,
+        labels: Mapping[str, str] | None = None,
+        caption: str = "",
+        footnote: str = "",
+    ) -> tables.Table:
+        """A DataFrame of one's own as a report table in the report language (``16.800``,
+        ``60,0%``), numbers right-aligned, no index; counts in ``suppress`` under 5 show
+        "< 5". See ``house.table`` for every option.
+
+        Example: ``r.table_from(r.data("segments"), labels={"value": "Segmen"})``
+        """
+        return house.table(
+            frame,
+            self.lang,
+            suppress=suppress,
+            withhold=withhold,
+            kinds=kinds,
+            labels=labels,
+            caption=caption,
+            footnote=footnote,
+        )
 
     def definitions(self) -> Html:
+        """The appendix of definitions: every term the report uses (Indonesian term and its
+        meaning), in the report language.
+
+        Example: ``r.definitions()``
+        """
         items = "".join(
             f"<dt>{html.escape(d['term'][self.lang])}</dt><dd>{html.escape(d['text'][self.lang])}</dd>"
             for d in definitions_data()
@@ -181,6 +274,11 @@ class Report:
         return Html(f'<dl class="bpu-defs">{items}</dl>')
 
     def data_source(self) -> Html:
+        """Where the numbers come from: source, data version, cut-off dates and the package
+        version (and a note on demo data).
+
+        Example: ``r.data_source()``
+        """
         w, lang = self.unit.warehouse, self.lang
         rows = [
             (t("source", lang), w.source),
@@ -192,3 +290,51 @@ class Report:
         items = "".join(f"<dt>{html.escape(k)}</dt><dd>{html.escape(v)}</dd>" for k, v in rows)
         note = f'<p class="bpu-note">{t("demo_note", lang)}</p>' if w.is_demo else ""
         return Html(f'<dl class="bpu-defs">{items}</dl>{note}')
+
+
+_CHART_DOC = """The chart ``name`` of this report, drawn in the house style (SVG: sharp and
+searchable in the PDF, at most the A4 text width).
+
+Charts (``name``: what it shows):
+
+{names}
+
+Raises ``ValueError`` for another name. The numbers behind a chart: ``r.data(name)``.
+
+Example: ``r.chart("membership")``
+"""
+
+_TABLE_DOC = """The table ``name`` of this report, in the report language's formats, small
+cells of breakdowns shown as "< 5".
+
+Tables (``name``: what it shows):
+
+{names}
+
+``options`` go to the table: ``r.table("events", in_month=False)`` lists the year's events.
+Raises ``ValueError`` for another name. The numbers behind a table: ``r.data(name)``.
+
+Example: ``r.table("segments")``
+"""
+
+_DATA_DOC = """The numbers behind the chart or table ``name`` as a tidy pandas DataFrame:
+one row per observation, numeric dtypes, periods as ``YYYY-MM``, and a boolean
+``suppressed`` column. ``r.data()`` without a name lists the names with a description.
+
+Data sets (``name``: what it holds):
+
+{names}
+
+Privacy: in breakdowns below branch level (segments, channels, events, cohorts), a count
+under 5 and the rates computed from it are missing (NaN) on rows flagged ``suppressed``,
+as the report shows them "< 5". ``unsuppressed=True`` returns the raw counts for checking
+only: never publish them, in a report, a chart, an export or a message. (Personal
+identifiers, NIK, names and phone numbers, never leave the warehouse either way.)
+
+Example: ``r.data("segments")``
+"""
+
+# JupyterLab's ``r.chart?`` reads __doc__: generated from the catalogues, so they never drift
+Report.chart.__doc__ = _CHART_DOC.format(names=listing(CHARTS))
+Report.table.__doc__ = _TABLE_DOC.format(names=listing(TABLES))
+Report.data.__doc__ = _DATA_DOC.format(names=listing(report_data.DATA))

@@ -13,11 +13,12 @@ Every chart copes with an all-zero unit (a window that starts before the data), 
 without outreach events and undefined rates (no active members). Nothing here returns
 ``None``: ``funnel`` of a unit without events is a one-line Chart saying so.
 
-This module is the charts' public face; the charts live by topic in ``charts_membership``,
-``charts_target``, ``charts_payments``, ``charts_outreach`` and ``charts_branches``, on the
-shared pieces of ``chart_base`` (the Chart, SVG), ``chart_layout`` (placement in points),
-``chart_scales`` (y axes) and ``chart_text`` (the words, id / en). The constants this module
-had when it held every chart (``TEXTS``, ``PROGRAMMES``, …) are still reachable here.
+This module is the charts' public face and their catalogue (:data:`CHARTS`); the charts
+live by topic in ``charts_membership``, ``charts_target``, ``charts_payments``,
+``charts_outreach`` and ``charts_branches``, on the shared pieces of ``chart_base`` (the
+Chart, SVG), ``chart_layout`` (placement in points), ``chart_scales`` (y axes) and
+``chart_text`` (the words, id / en). The constants this module had when it held every chart
+(``TEXTS``, ``PROGRAMMES``, …) are still reachable here.
 """
 
 from __future__ import annotations
@@ -39,6 +40,7 @@ from bpu_reports.report.charts_payments import PROGRAMMES as PROGRAMMES
 from bpu_reports.report.charts_payments import collections, on_time, prepayment
 from bpu_reports.report.charts_target import DASH as DASH
 from bpu_reports.report.charts_target import target
+from bpu_reports.report.registry import Entry, catalogue
 
 __all__ = [
     "CHARTS",
@@ -54,18 +56,81 @@ __all__ = [
     "target",
 ]
 
-CHARTS = {
-    f.__name__: f
-    for f in (
-        membership,
-        target,
-        on_time,
-        ageing,
-        collections,
-        prepayment,
-        funnel,
-        cohorts,
-        small_multiples,
-    )
-}
-"""Every chart function by name, in report order."""
+CHARTS: dict[str, Entry[Chart]] = catalogue(
+    [
+        Entry(
+            "membership",
+            membership,
+            {
+                "en": "Registered members at each month-end (13 months), stacked by status",
+                "id": "Peserta terdaftar per akhir bulan (13 bulan), menurut status",
+            },
+        ),
+        Entry(
+            "target",
+            target,
+            {
+                "en": "Registered this year, projection to December and the year's target",
+                "id": "Terdaftar tahun ini, proyeksi sampai Desember dan target tahunan",
+            },
+        ),
+        Entry(
+            "on_time",
+            on_time,
+            {
+                "en": "Share of active members paying by the due date (13 months)",
+                "id": "Porsi peserta aktif yang membayar tepat waktu (13 bulan)",
+            },
+        ),
+        Entry(
+            "ageing",
+            ageing,
+            {
+                "en": "Members by months behind with their contributions",
+                "id": "Peserta menurut lama tunggakan iuran",
+            },
+        ),
+        Entry(
+            "collections",
+            collections,
+            {
+                "en": "Contributions collected per month, by programme (JKK, JKM, JHT)",
+                "id": "Iuran terkumpul per bulan menurut program (JKK, JKM, JHT)",
+            },
+        ),
+        Entry(
+            "prepayment",
+            prepayment,
+            {
+                "en": "Each month's payments by the number of months they cover",
+                "id": "Pembayaran per bulan menurut jumlah bulan yang dibayar",
+            },
+        ),
+        Entry(
+            "funnel",
+            funnel,
+            {
+                "en": "Outreach events this year: potential, registered, paid, active",
+                "id": "Sosialisasi tahun ini: potensi, mendaftar, membayar, aktif",
+            },
+        ),
+        Entry(
+            "cohorts",
+            cohorts,
+            {
+                "en": "Cohort retention: share still active k months after registering",
+                "id": "Retensi kohort: porsi masih aktif k bulan setelah mendaftar",
+            },
+        ),
+        Entry(
+            "small_multiples",
+            small_multiples,
+            {
+                "en": "Active members per branch, one small panel each (region reports)",
+                "id": "Peserta aktif per kantor cabang, satu panel kecil per cabang",
+            },
+        ),
+    ]
+)
+"""Every chart by name, in report order: ``CHARTS[name](unit, lang)`` draws it and
+``CHARTS[name].about[lang]`` says in one line what it shows."""

@@ -77,10 +77,12 @@ def _delta(k: Kpi, then: Any, lang: Lang) -> str:
 
 @dataclass(frozen=True)
 class KpiBlock:
-    """Displays as KPI cards; ``data`` is what the runner stores in the manifest."""
+    """Displays as KPI cards; ``data`` is what the runner stores in the manifest, with the
+    report's ``title`` (its cover's) when given."""
 
     unit: Unit
     lang: Lang = "id"
+    title: str = ""
 
     @property
     def data(self) -> dict[str, Any]:
@@ -97,6 +99,8 @@ class KpiBlock:
                 "period": str(self.unit.period),
             }
         )
+        if self.title:
+            out["title"] = self.title
         return out
 
     def to_html(self) -> str:

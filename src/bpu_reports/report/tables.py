@@ -1,24 +1,31 @@
 """Report tables: formatted in the report language, small cells suppressed, "tidak ada" when
-empty. Every value is escaped: names and venues come from the data."""
+empty. Every value is escaped: names and venues come from the data.
+
+:data:`TABLES` is the catalogue of the report's tables (``Report.table`` reads it);
+:func:`from_frame` makes a table of the same look from any DataFrame (``house.table``)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import html
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 import pandas as pd
 
 from bpu_reports.metrics import serialize
+from bpu_reports.metrics.privacy import SMALL, WITHHELD, suppress_small_cells
 from bpu_reports.metrics.views import Unit
 from bpu_reports.report import formats as f
 from bpu_reports.report.formats import Lang
 from bpu_reports.report.labels import t, value_label
+from bpu_reports.report.registry import Entry, catalogue
 
 Formatter = Callable[[Any, Lang], str]
 KINDS: dict[str, Formatter] = {
     "int": f.number,
+    "dec": lambda v, lang: f.number(v, lang, 1),
     "pct": f.percent,
     "rp": f.rupiah,
     "signed": f.signed,
@@ -89,6 +96,12 @@ class Table:
         suppressed small cell could be worked out)."""
         labels = ", ".join(c.label for c in self.columns)
         return f"Table({len(self.frame)} rows: {labels})"
+
+
+PRIVACY_NOTE: dict[str, str] = {
+    "id": "< 5: kurang dari 5 peserta, tidak ditampilkan untuk melindungi privasi.",
+    "en": "< 5: fewer than 5 members, not shown to protect privacy.",
+}
 
 
 def _cols(lang: Lang, *spec: tuple[str, str]) -> list[Column]:
@@ -165,11 +178,16 @@ def breakdown(unit: Unit, dimension: str, lang: Lang = "id") -> Table:
             ),
         ],
         lang,
-        footnote={
-            "id": "< 5: kurang dari 5 peserta, tidak ditampilkan untuk melindungi privasi.",
-            "en": "< 5: fewer than 5 members, not shown to protect privacy.",
-        }[lang],
+        footnote=PRIVACY_NOTE[lang],
     )
+
+
+def segments(unit: Unit, lang: Lang = "id") -> Table:
+    return breakdown(unit, "segment", lang)
+
+
+def channels(unit: Unit, lang: Lang = "id") -> Table:
+    return breakdown(unit, "channel", lang)
 
 
 def events(unit: Unit, lang: Lang = "id", in_month: bool = True) -> Table:
@@ -209,3 +227,137 @@ def branches(unit: Unit, lang: Lang = "id") -> Table:
         lang,
         css="ranking",
     )
+
+
+TABLES: dict[str, Entry[Table]] = catalogue(
+    [
+        Entry(
+            "ageing",
+            ageing,
+            {
+                "en": "Members by months behind, with the arrears value still payable",
+                "id": "Peserta menurut lama tunggakan, dengan nilai tunggakan",
+            },
+        ),
+        Entry(
+            "programs",
+            programs,
+            {
+                "en": "Contributions collected this month by programme, with shares",
+                "id": "Iuran terkumpul bulan ini menurut program, dengan porsi",
+            },
+        ),
+        Entry(
+            "prepayment",
+            prepayment,
+            {
+                "en": "This month's payments by the number of months paid at once",
+                "id": "Pembayaran bulan ini menurut jumlah bulan yang dibayar sekaligus",
+            },
+        ),
+        Entry(
+            "segments",
+            segments,
+            {
+                "en": "Members, activity and on-time rate by segment (small cells < 5)",
+                "id": "Peserta, keaktifan dan kepatuhan menurut segmen (sel kecil < 5)",
+            },
+        ),
+        Entry(
+            "channels",
+            channels,
+            {
+                "en": "Members, activity and on-time rate by channel (small cells < 5)",
+                "id": "Peserta, keaktifan dan kepatuhan menurut kanal (sel kecil < 5)",
+            },
+        ),
+        Entry(
+            "events",
+            events,
+            {
+                "en": "Outreach events, this month (in_month=True) or the year to date",
+                "id": "Sosialisasi bulan ini (in_month=True) atau sejak awal tahun",
+            },
+        ),
+        Entry(
+            "branches",
+            branches,
+            {
+                "en": "The region's branches ranked by active members (region reports)",
+                "id": "Kantor cabang wilayah menurut peringkat peserta aktif",
+            },
+        ),
+    ]
+)
+"""Every report table by name, in report order: ``TABLES[name](unit, lang, **options)``
+builds it and ``TABLES[name].about[lang]`` says in one line what it shows."""
+
+
+# Column names that hold shares (0…1) or rupiah, for tables made from any frame.
+_PCT_SUFFIXES = ("rate", "share", "conversion", "progress")
+_RP_NAMES = ("amount", "arrears_value")
+
+
+def infer_kind(name: str, values: pd.Series) -> str:
+    """How :func:`from_frame` formats a column it was not told about: ``pct`` for numbers
+    in a column named ``…rate``, ``…share``, ``conversion`` or ``…progress``; ``rp`` for
+    ``amount``, ``arrears_value`` and ``collected_…``; ``int`` for whole numbers, ``dec``
+    (one decimal) for other numbers; ``date`` for dates; ``text`` for everything else."""
+    if pd.api.types.is_bool_dtype(values) or not pd.api.types.is_numeric_dtype(values):
+        if pd.api.types.is_datetime64_any_dtype(values):
+            return "date"
+        present = values.dropna()
+        first = present.iloc[0] if len(present) else None
+        return "date" if isinstance(first, dt.date) else "text"
+    if name.endswith(_PCT_SUFFIXES):
+        return "pct"
+    if name in _RP_NAMES or name.startswith("collected_") or name.endswith("_amount"):
+        return "rp"
+    numbers = pd.to_numeric(values, errors="coerce").dropna().astype(float)
+    return "int" if (numbers == numbers.round()).all() else "dec"
+
+
+def from_frame(
+    frame: pd.DataFrame,
+    lang: Lang = "id",
+    *,
+    kinds: Mapping[str, str] | None = None,
+    labels: Mapping[str, str] | None = None,
+    suppress: Sequence[str] = (),
+    withhold: Mapping[str, Sequence[str]] | None = None,
+    caption: str = "",
+    footnote: str = "",
+) -> Table:
+    """``frame`` as a report table: numbers in the report language's format and
+    right-aligned, no index, small cells as "< 5".
+
+    ``kinds`` overrides :func:`infer_kind` per column (``int``, ``dec``, ``pct``, ``rp``,
+    ``signed``, ``date``, ``text``); ``labels`` renames column headers. ``suppress`` lists
+    count columns whose values under 5 show as "< 5"; ``withhold`` maps rate columns to the
+    counts they are computed from (a rate of a suppressed count shows as "–"). A frame from
+    ``Report.data`` needs neither: its ``suppressed`` flag column is read (a missing count in
+    a flagged row shows "< 5", a missing rate "–") and not shown. When any cell shows "< 5",
+    the privacy note is the table's footnote (unless ``footnote`` is given).
+    """
+    data = frame.reset_index(drop=True)
+    flagged = pd.Series(False, index=data.index)
+    if "suppressed" in data.columns:
+        flagged = data.pop("suppressed").fillna(False).astype(bool)
+    kinds = {str(c): infer_kind(str(c), data[c]) for c in data.columns} | dict(kinds or {})
+    unknown = sorted(set(kinds.values()) - set(KINDS))
+    if unknown:
+        raise ValueError(f"unknown column kind {unknown[0]!r}; choose from {', '.join(KINDS)}")
+    data.columns = [str(c) for c in data.columns]
+    shown = data.astype(object)
+    if suppress or withhold:
+        shown = suppress_small_cells(data, list(suppress), withhold).astype(object)
+    for col, kind in kinds.items():
+        if kind == "text" or col not in shown:
+            continue
+        # a cell Report.data suppressed: missing there, "< 5" (a count) or "–" (a rate) here
+        hidden = flagged & data[col].isna()
+        shown.loc[hidden, col] = WITHHELD if kind == "pct" else SMALL
+    small = bool(shown.isin([SMALL]).any().any())
+    columns = [Column(c, str((labels or {}).get(c, c)), kinds[c]) for c in data.columns]
+    note = footnote or (PRIVACY_NOTE[lang] if small else "")
+    return Table(shown, columns, lang, caption=caption, footnote=note, css="house")

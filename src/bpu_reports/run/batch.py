@@ -203,7 +203,14 @@ def _run(
             if not path.exists():
                 save_unit(unit(metrics, job.kind, job.code), path, key)  # type: ignore[arg-type]
             calls.append(
-                (job.to_dict(), str(out.resolve()), str(path.resolve()), run_spec.cell_timeout)
+                (
+                    job.to_dict(),
+                    str(out.resolve()),
+                    str(path.resolve()),
+                    run_spec.cell_timeout,
+                    str(settings.db.resolve()),
+                    key,
+                )
             )
         log.info(
             "metrics for %d branches computed once in %.1f s",

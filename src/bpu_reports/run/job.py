@@ -1,24 +1,64 @@
-"""One batch job, as run inside a worker process: never raises, returns a manifest entry."""
+"""One batch job, as run inside a worker process: never raises, returns a manifest entry.
+
+The notebook gets only the parameters its ``parameters`` cell declares (so papermill has no
+unknown parameter to warn about): the plan's, the batch's ``metrics_file`` and the warehouse
+``db``. Its saved copies show the warehouse and no metrics file, so *Run All* on them works.
+"""
 
 from __future__ import annotations
 
+import os
 import time
 import traceback
 from pathlib import Path
 from typing import Any
 
+from bpu_reports.config import Settings
+from bpu_reports.metrics.views import KEY_ENV
 from bpu_reports.report import formats as fmt
+from bpu_reports.run import parameters as report_parameters
 from bpu_reports.run.single import ReportFailed, run_report
 
 
-def run_job(job: dict[str, Any], out: str, metrics_file: str, timeout: int) -> dict[str, Any]:
-    """Execute and render ``job`` (a ``plan.Job`` as a dict); a failure is recorded."""
+def job_parameters(
+    notebook: Path, planned: dict[str, Any], metrics_file: str, db: str
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """What the kernel gets, and what the saved notebooks show: the names ``notebook``
+    declares among the plan's parameters, ``metrics_file`` and ``db`` (unless the spec set
+    it); the saved notebooks show the same without ``metrics_file``."""
+    declared = report_parameters.declared(notebook)
+    offered = {"db": db, **planned, "metrics_file": metrics_file}
+    given = {k: v for k, v in offered.items() if k in declared}
+    # the batch's metrics file is deleted after the run: saved copies leave the notebook's
+    # own default (empty: read the warehouse) in place
+    shown = {k: v for k, v in given.items() if k != "metrics_file"}
+    return given, shown
+
+
+def run_job(
+    job: dict[str, Any],
+    out: str,
+    metrics_file: str,
+    timeout: int,
+    db: str = "",
+    key: str = "",
+) -> dict[str, Any]:
+    """Execute and render ``job`` (a ``plan.Job`` as a dict); a failure is recorded.
+
+    ``db`` is the warehouse the batch reads (default: as ``Settings`` resolves it here, from
+    ``BPU_REPORTS_DB`` or ``data/bpu.duckdb``). ``key`` is the batch's secret for its metrics
+    files; it reaches the report kernel through this worker's environment (a Dask worker
+    started on another machine does not inherit the batch's)."""
     started = time.perf_counter()
+    if key:
+        os.environ[KEY_ENV] = key
     root = Path(out)
     entry: dict[str, Any] = {
         key: job[key]
         for key in ("key", "notebook", "kind", "code", "name", "region_code", "period", "lang")
     }
+    if job.get("title"):
+        entry["title"] = job["title"]  # the spec's name for the report (the portal shows it)
     entry.update(
         notebook=Path(job["notebook"]).name,
         params={k: v for k, v in job["parameters"].items()},
@@ -27,8 +67,11 @@ def run_job(job: dict[str, Any], out: str, metrics_file: str, timeout: int) -> d
         kpis={},
         error=None,
     )
-    params = {**job["parameters"], "metrics_file": metrics_file}
+    warehouse = str(Path(db or Settings.resolve().db).resolve())
     try:
+        params, shown = job_parameters(
+            Path(job["notebook"]), job["parameters"], metrics_file, warehouse
+        )
         outcome = run_report(
             Path(job["notebook"]),
             kind=job["kind"],
@@ -41,6 +84,7 @@ def run_job(job: dict[str, Any], out: str, metrics_file: str, timeout: int) -> d
             title=f"{job['name']} — {fmt.month(job['period'], job['lang'])}",
             stem=job["key"].split("/", 1)[1],
             timeout=timeout,
+            shown=shown,
         )
     except ReportFailed as exc:
         entry.update(

@@ -1,15 +1,18 @@
 """Kernel managers for batch runs: each report gets a new kernel process forked from a
 warmed-up server (``forkserver``) instead of a new interpreter that imports everything again.
 
-``ForkKernelManager`` is an nbclient/papermill ``kernel_manager_class``; its provisioner asks
-the worker's fork server for the kernel process and manages it by pid (poll, signal, kill).
-If the server cannot be started, kernels are launched the ordinary way.
-Set ``BPU_REPORTS_FORK_KERNELS=0`` to always launch them the ordinary way.
+``ForkKernelManager`` is an nbclient/papermill ``kernel_manager_class``. Its provisioner asks
+the worker's fork server for the kernel process when the kernel spec would start this very
+interpreter with ``-m ipykernel_launcher``; the server reports the kernel's real exit status
+and delivers its signals (to the kernel's process group, as jupyter_client does). Any other
+kernel spec, a platform other than Linux, a server that cannot start, or
+``BPU_REPORTS_FORK_KERNELS=0``: the kernel is launched the ordinary way.
 """
 
 from __future__ import annotations
 
 import atexit
+import contextlib
 import json
 import os
 import signal
@@ -18,91 +21,132 @@ import sys
 import threading
 import time
 import uuid
-from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from jupyter_client.connect import KernelConnectionInfo
 from jupyter_client.manager import AsyncKernelManager
 from jupyter_client.provisioning.local_provisioner import LocalProvisioner
 
+from bpu_reports.run import forkserver
+
 _lock = threading.Lock()
-_server: subprocess.Popen[str] | None = None
+
+
+class _Server:
+    """One fork server process and its two channels (requests on stdin, replies on a pipe of
+    their own, so the kernels keep the worker's stdout and stderr like ordinary kernels)."""
+
+    def __init__(self) -> None:
+        read, write = os.pipe()
+        try:
+            self.process = subprocess.Popen(
+                [sys.executable, forkserver.__file__, str(write)],
+                stdin=subprocess.PIPE,
+                pass_fds=(write,),
+                text=True,
+                bufsize=1,
+                # debugpy (imported by ipykernel) warns about frozen modules on stderr
+                env={**os.environ, "PYDEVD_DISABLE_FILE_VALIDATION": "1"},
+            )
+        finally:
+            os.close(write)
+        self.replies: IO[str] = os.fdopen(read, "r")
+        ready = self.replies.readline()
+        if not ready.startswith('{"ready"'):
+            self.close()
+            raise OSError("the kernel fork server did not start")
+
+    def ask(self, request: dict[str, Any]) -> dict[str, Any]:
+        assert self.process.stdin is not None
+        self.process.stdin.write(json.dumps(request) + "\n")
+        line = self.replies.readline()
+        if not line:
+            raise OSError("the kernel fork server has gone")
+        return dict(json.loads(line))
+
+    def alive(self) -> bool:
+        return self.process.poll() is None
+
+    def close(self) -> None:
+        """Close the request channel (the server exits at end of input) and reap it."""
+        try:
+            if self.process.stdin:
+                self.process.stdin.close()
+            self.process.wait(timeout=5)
+        except (OSError, subprocess.TimeoutExpired):
+            self.process.kill()
+            self.process.wait()
+        finally:
+            self.replies.close()
+
+
+_server: _Server | None = None
 
 
 def enabled() -> bool:
-    return os.environ.get("BPU_REPORTS_FORK_KERNELS", "1") != "0" and hasattr(os, "fork")
+    """Forking is on (Linux only: it relies on fork without exec and on prctl)."""
+    return os.environ.get("BPU_REPORTS_FORK_KERNELS", "1") != "0" and sys.platform.startswith(
+        "linux"
+    )
 
 
-def _fork_server() -> subprocess.Popen[str]:
+def _fork_server() -> _Server:
     global _server
-    if _server is None or _server.poll() is not None:
-        _server = subprocess.Popen(
-            [sys.executable, "-m", "bpu_reports.run.forkserver"],
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            text=True,
-            bufsize=1,
-            # debugpy (imported by ipykernel) warns about frozen modules on stderr
-            env={**os.environ, "PYDEVD_DISABLE_FILE_VALIDATION": "1"},
-        )
-        assert _server.stdout is not None
-        ready = _server.stdout.readline()
-        if not ready.startswith('{"ready"'):
-            _server.kill()
-            _server = None
-            raise OSError("the kernel fork server did not start")
+    if _server is None or not _server.alive():
+        _server = _Server()
     return _server
 
 
 @atexit.register
 def _stop_fork_server() -> None:
-    """Close the server's request channel (it exits at end of input) and reap it."""
     global _server
     server, _server = _server, None
-    if server is None:
-        return
+    if server is not None:
+        server.close()
+
+
+def _ask(server: _Server, request: dict[str, Any]) -> dict[str, Any]:
+    with _lock:
+        return server.ask(request)
+
+
+def forkable(cmd: list[str]) -> bool:
+    """``cmd`` starts an ordinary ipykernel in this interpreter: what the server can fork."""
+    if len(cmd) < 3 or cmd[1:3] != ["-m", "ipykernel_launcher"]:
+        return False
     try:
-        if server.stdin:
-            server.stdin.close()
-        server.wait(timeout=5)
-    except (OSError, subprocess.TimeoutExpired):
-        server.kill()
-        server.wait()
-    finally:
-        if server.stdout:
-            server.stdout.close()
+        return os.path.samefile(cmd[0], sys.executable)
+    except OSError:
+        return False
 
 
-def fork_kernel(argv: list[str], cwd: str | None, env: dict[str, str]) -> int:
-    """A new kernel process (its pid) running ``ipykernel`` with ``argv``."""
+def fork_kernel(cmd: list[str], cwd: str | None, env: dict[str, str]) -> ForkedProcess:
+    """A new kernel process started as ``cmd`` would start it, forked from the server."""
     with _lock:
         server = _fork_server()
-        assert server.stdin is not None and server.stdout is not None
-        server.stdin.write(json.dumps({"argv": argv, "cwd": cwd, "env": env}) + "\n")
-        reply = json.loads(server.stdout.readline())
-    return int(reply["pid"])
+        reply = server.ask({"op": "fork", "cmd": cmd, "cwd": cwd, "env": env})
+    return ForkedProcess(int(reply["pid"]), server)
 
 
 class ForkedProcess:
-    """What the provisioner needs of a ``Popen`` for a process that is not our child."""
+    """What the provisioner needs of a ``Popen``, for a kernel that is the server's child:
+    the server knows its exit status and signals it only while it is not reaped."""
 
     stdin = stdout = stderr = None
 
-    def __init__(self, pid: int):
+    def __init__(self, pid: int, server: _Server):
         self.pid = pid
+        self.server = server
         self.returncode: int | None = None
 
     def poll(self) -> int | None:
         if self.returncode is None:
             try:
-                os.kill(self.pid, 0)
-                state = Path(f"/proc/{self.pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
-                if state == "Z":
-                    self.returncode = 0
-            except (ProcessLookupError, FileNotFoundError):
-                self.returncode = 0
-            except (PermissionError, IndexError, OSError):
-                pass
+                status = _ask(self.server, {"op": "poll", "pid": self.pid})["status"]
+            except (OSError, ValueError):
+                status = -signal.SIGKILL  # the server is gone: its kernels got SIGKILL
+            if status is not None:
+                self.returncode = int(status)
         return self.returncode
 
     def wait(self, timeout: float | None = None) -> int:
@@ -116,7 +160,8 @@ class ForkedProcess:
 
     def send_signal(self, signum: int) -> None:
         if self.poll() is None:
-            os.kill(self.pid, signum)
+            with contextlib.suppress(OSError, ValueError):  # the server is gone, so is the kernel
+                _ask(self.server, {"op": "signal", "pid": self.pid, "signum": int(signum)})
 
     def kill(self) -> None:
         self.send_signal(signal.SIGKILL)
@@ -127,16 +172,22 @@ class ForkedProcess:
 
 class ForkProvisioner(LocalProvisioner):
     async def launch_kernel(self, cmd: list[str], **kwargs: Any) -> KernelConnectionInfo:
-        if not enabled() or "-f" not in cmd:
+        if not enabled() or not forkable(cmd):
             return await super().launch_kernel(cmd, **kwargs)
-        argv = cmd[cmd.index("-f") :]
+        env = dict(kwargs.get("env") or os.environ)
+        if not kwargs.get("independent"):
+            env["JPY_PARENT_PID"] = str(os.getpid())  # as jupyter_client's launcher
+        # an ordinary kernel inherits this process's working folder (papermill changes it to
+        # the notebook's); the fork server's is wherever it happened to start
+        cwd = kwargs.get("cwd") or os.getcwd()
         try:
-            pid = fork_kernel(argv, kwargs.get("cwd"), dict(kwargs.get("env") or os.environ))
+            process = fork_kernel(cmd, cwd, env)
         except (OSError, ValueError):
             return await super().launch_kernel(cmd, **kwargs)
-        self.process = ForkedProcess(pid)  # type: ignore[assignment]  # Popen-like
-        self.pid, self.pgid = pid, None
-        self.cwd = kwargs.get("cwd", Path.cwd())
+        self.process = process  # type: ignore[assignment]  # Popen-like
+        self.pid = process.pid
+        self.pgid = None  # signals go through the server, to the kernel's process group
+        self.cwd = cwd
         return self.connection_info
 
 

@@ -33,6 +33,7 @@ class Job:
     formats: tuple[str, ...]
     parameters: dict[str, Any]
     fingerprint: str
+    title: str | None = None  # the spec's optional title; the manifest entry's "title"
 
     @property
     def stem(self) -> str:
@@ -104,6 +105,7 @@ def plan(
                         fingerprint=fingerprint(
                             report.notebook, params, report.formats, data_version
                         ),
+                        title=report.title,
                     )
                 )
     jobs.sort(key=lambda j: (j.kind != "region", j.key))

@@ -3,13 +3,16 @@ notebook to HTML and PDF, publish the files atomically (SPEC §4 layout)."""
 
 from __future__ import annotations
 
+import logging
 import time
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 from typing import Any
 
 import nbformat
 import papermill
+from nbformat.sign import NotebookNotary
 from papermill.exceptions import PapermillExecutionError
 from papermill.translators import papermill_translators
 
@@ -21,6 +24,9 @@ from bpu_reports.report.kpi import MIMETYPE as KPI_MIMETYPE
 from bpu_reports.run.kernels import ForkKernelManager
 
 FORMATS = ("html", "pdf")
+INJECTED = "injected-parameters"
+ERROR_MARKER = "papermill-error-cell-tag"  # papermill's note on top of a failed notebook
+log = logging.getLogger(__name__)
 
 
 class ReportFailed(BpuReportsError):
@@ -68,8 +74,35 @@ def execute(
     notebook: Path, parameters: dict[str, Any], output: Path, timeout: int | None = None
 ) -> nbformat.NotebookNode:
     """Run ``notebook`` in a new kernel; papermill writes the executed notebook to ``output``
-    (also when a cell fails, with the error in it)."""
+    (also when a cell fails, with the error in it). An error in a cell tagged
+    ``raises-exception`` is expected, as nbclient and JupyterLab's test tools treat it: the
+    run goes on and does not fail; any other error raises ``PapermillExecutionError``."""
     output.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        return _papermill(notebook, parameters, output, timeout)
+    except PapermillExecutionError:
+        nb = nbformat.read(output, as_version=4)
+        if any(_unexpected_error(cell) for cell in nb.cells):
+            raise
+        nb.cells = [
+            c for c in nb.cells if ERROR_MARKER not in c.get("metadata", {}).get("tags", [])
+        ]
+        nbformat.write(nb, output)
+        return nb
+
+
+def _unexpected_error(cell: nbformat.NotebookNode) -> bool:
+    if cell.get("cell_type") != "code":
+        return False
+    if "raises-exception" in cell.get("metadata", {}).get("tags", []):
+        return False
+    failed = cell.get("metadata", {}).get("papermill", {}).get("exception") is True
+    return failed or any(o.get("output_type") == "error" for o in cell.get("outputs", []))
+
+
+def _papermill(
+    notebook: Path, parameters: dict[str, Any], output: Path, timeout: int | None
+) -> nbformat.NotebookNode:
     return papermill.execute_notebook(
         str(notebook),
         str(output),
@@ -101,11 +134,17 @@ def run_report(
     title: str = "",
     stem: str = "",
     timeout: int | None = None,
+    shown: dict[str, Any] | None = None,
 ) -> Outcome:
     """Execute, render and publish one report; raise ``ReportFailed`` if the notebook fails.
 
     ``stem`` names the files (default: the notebook's name); ``timeout`` limits each cell.
+    ``shown`` are the parameters the saved notebooks (published, or kept under ``_failed/``)
+    carry in their injected cell, so that *Run All* on them works (default: ``parameters``;
+    the batch shows the warehouse instead of its temporary metrics file). Saved notebooks are
+    signed, so they open trusted in JupyterLab.
     """
+    shown = parameters if shown is None else shown
     stem = stem or notebook.stem
     base = layout(out, period, code, stem)
     outcome = Outcome(notebook.name, kind, code, period, lang)
@@ -119,7 +158,7 @@ def run_report(
             f"{exc.ename}: {exc.evalue}",
             cell=exc.exec_count,
             ename=exc.ename,
-            kept=_keep(scratch, failed_path(out, period, code, stem)),
+            kept=_keep(scratch, failed_path(out, period, code, stem), shown),
         ) from exc
     except Exception as exc:  # the kernel died, a cell timed out, the kernel did not start
         message = (
@@ -127,7 +166,7 @@ def run_report(
             f"{str(exc).strip().splitlines()[0] if str(exc).strip() else ''}"
         )
         target = failed_path(out, period, code, stem)
-        kept = _keep(scratch, target) or _keep_input(notebook, parameters, message, target)
+        kept = _keep(scratch, target, shown) or _keep_input(notebook, shown, message, target)
         raise ReportFailed(message, cell=None, ename=type(exc).__name__, kept=kept) from exc
     finally:
         scratch.unlink(missing_ok=True)
@@ -136,7 +175,8 @@ def run_report(
     outcome.kpis = read_kpis(nb)
     title = title or f"{code} {period}"
 
-    files: dict[str, bytes] = {"ipynb": nbformat.writes(nb).encode("utf-8")}
+    saved = rerunnable(nb, shown)
+    files: dict[str, bytes] = {"ipynb": nbformat.writes(saved).encode("utf-8")}
     if "html" in formats:
         t = time.perf_counter()
         files["html"] = to_html(nb, lang=lang, title=title, variant="screen").encode("utf-8")
@@ -147,35 +187,72 @@ def run_report(
         outcome.seconds["pdf"] = time.perf_counter() - t
     targets = {base.parent / f"{base.name}.{suffix}": data for suffix, data in files.items()}
     publish.write_all(targets)
+    sign(saved)
     outcome.outputs = {suffix: str(base.parent / f"{base.name}.{suffix}") for suffix in files}
     return outcome
 
 
-def _keep(scratch: Path, target: Path) -> Path | None:
-    """Move the executed notebook papermill wrote (with its error) under ``_failed/``."""
+def rerunnable(nb: nbformat.NotebookNode, shown: dict[str, Any]) -> nbformat.NotebookNode:
+    """A copy of an executed notebook whose injected-parameters cell sets ``shown`` (the
+    outputs stay those of the run)."""
+    copy = nbformat.from_dict(nb)
+    code = papermill_translators.find_translator("python3", "python").codify(shown)
+    for cell in copy.cells:
+        if INJECTED in cell.get("metadata", {}).get("tags", []):
+            cell.source = code
+    papermill_meta = copy.metadata.get("papermill")
+    if papermill_meta is not None and "parameters" in papermill_meta:
+        papermill_meta["parameters"] = dict(shown)
+    return copy
+
+
+@cache
+def _notary() -> NotebookNotary:
+    return NotebookNotary()
+
+
+def sign(nb: nbformat.NotebookNode) -> bool:
+    """Record ``nb`` as trusted in the Jupyter trust database of the user running this, so
+    JupyterLab shows its outputs (charts, HTML) as they are; false if that database cannot
+    be written (the notebook is still saved, it opens untrusted)."""
+    try:
+        _notary().sign(nb)
+    except Exception as exc:  # sqlite errors, a read-only home: signing is a courtesy
+        log.warning("could not sign the executed notebook: %s", exc)
+        return False
+    return True
+
+
+def _keep(scratch: Path, target: Path, shown: dict[str, Any]) -> Path | None:
+    """Keep the executed notebook papermill wrote (with its error) under ``_failed/``, its
+    parameters set to ``shown`` and signed."""
     if not scratch.exists() or scratch.stat().st_size == 0:
         return None
-    target.parent.mkdir(parents=True, exist_ok=True)
-    scratch.replace(target)
+    try:
+        nb = rerunnable(nbformat.read(scratch, as_version=4), shown)
+    except Exception:  # half-written: keep it as it is
+        target.parent.mkdir(parents=True, exist_ok=True)
+        scratch.replace(target)
+        return target
+    publish.write_text(target, nbformat.writes(nb))
+    sign(nb)
     return target
 
 
-def _keep_input(
-    notebook: Path, parameters: dict[str, Any], message: str, target: Path
-) -> Path | None:
+def _keep_input(notebook: Path, shown: dict[str, Any], message: str, target: Path) -> Path | None:
     """When papermill saved nothing (the kernel died, a cell timed out), keep the notebook
     with this report's parameters injected and the error on top, to rerun by hand."""
     try:
         nb = nbformat.read(notebook, as_version=4)
-        shown = {k: v for k, v in parameters.items() if k != "metrics_file"}  # batch-only file
         code = papermill_translators.find_translator("python3", "python").codify(shown)
-        injected = nbformat.v4.new_code_cell(code, metadata={"tags": ["injected-parameters"]})
+        injected = nbformat.v4.new_code_cell(code, metadata={"tags": [INJECTED]})
         tagged = [i for i, c in enumerate(nb.cells) if "parameters" in c.metadata.get("tags", [])]
         nb.cells.insert(tagged[0] + 1 if tagged else 0, injected)
         note = nbformat.v4.new_markdown_cell(f"**This report failed:** {message}")
         note.metadata["tags"] = ["bpu-error"]
         nb.cells.insert(0, note)
         publish.write_text(target, nbformat.writes(nb))
+        sign(nb)
     except Exception:  # keeping a copy is a courtesy; the failure is recorded anyway
         return None
     return target

@@ -25,6 +25,9 @@ class ReportSpec(BaseModel):
     formats: tuple[Literal["html", "pdf"], ...] = ("html", "pdf")
     languages: tuple[Literal["id", "en"], ...] = ("id",)
     parameters: dict[str, Any] = Field(default_factory=dict)
+    title: str | None = Field(default=None, min_length=1, max_length=200)
+    """How the portal names this report beside an office's others (default: its cover's
+    title, recorded with the KPIs)."""
 
     @field_validator("formats", "languages")
     @classmethod

@@ -1,0 +1,314 @@
+"""The numbers behind each chart and table, as tidy pandas frames (``Report.data``).
+
+One row per observation, one column per variable, numbers in numeric dtypes (never
+formatted strings), periods as ``YYYY-MM`` strings. Every frame ends with a boolean
+``suppressed`` column. Breakdowns below branch level (segments, channels, outreach events,
+registration cohorts) follow the report's privacy rule (SPEC §2, ``metrics/privacy.py``): a
+count under 5 and every rate computed from it are missing (NaN) on a row flagged
+``suppressed``; the same rule, the same cells as the report's "< 5". The raw counts come only
+with ``unsuppressed=True``, for checking, never for publishing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from bpu_reports.metrics import serialize
+from bpu_reports.metrics.privacy import SMALL, WITHHELD
+from bpu_reports.metrics.views import Unit
+from bpu_reports.report.chart_layout import trend_of
+from bpu_reports.report.registry import Entry, catalogue
+
+Frame = Callable[[Unit], pd.DataFrame]
+
+
+def private(frame: pd.DataFrame, rule: Callable[[pd.DataFrame], pd.DataFrame], raw: bool) -> Any:
+    """``frame`` with the cells ``rule`` (a ``metrics.serialize.safe_*`` function) would
+    show as "< 5" or "–" set missing, unless ``raw``; the ``suppressed`` flag either way.
+
+    The rule's columns are float64 in both cases, so a frame's dtypes never depend on the
+    data or on ``raw``."""
+    safe = rule(frame)
+    out = frame.copy()
+    hidden = pd.DataFrame(False, index=frame.index, columns=frame.columns)
+    for col in frame.columns:
+        if pd.api.types.is_numeric_dtype(frame[col]) and safe[col].dtype == object:
+            hidden[col] = safe[col].isin([SMALL, WITHHELD])
+            out[col] = pd.to_numeric(frame[col], errors="coerce").astype("float64")
+            if not raw:
+                out[col] = out[col].mask(hidden[col])
+    out["suppressed"] = hidden.any(axis=1)
+    return out
+
+
+def _public(frame: pd.DataFrame) -> pd.DataFrame:
+    """A frame at branch level or above: nothing to suppress."""
+    out = frame.reset_index(drop=True)
+    out["suppressed"] = False
+    return out
+
+
+def _period(frame: pd.DataFrame) -> pd.DataFrame:
+    return frame.assign(period=frame.period.astype(str))
+
+
+def membership(unit: Unit, raw: bool = False) -> pd.DataFrame:
+    tr = trend_of(unit)
+    cols = ["period", "registered", "active", "in_arrears", "inactive", "new_registrations"]
+    return _public(_period(tr[cols]))
+
+
+def target(unit: Unit, raw: bool = False) -> pd.DataFrame:
+    """Months of the report year: registered so far, a straight projection from the report
+    month to December (as the chart draws it) and the year's target."""
+    s, p = unit.summary, unit.period
+    tr = trend_of(unit)
+    rows = pd.DataFrame({"period": [f"{p.year}-{m:02d}" for m in range(1, 13)]})
+    rows = rows.merge(_period(tr[["period", "registered"]]), on="period", how="left")
+    registered = rows.registered.astype("float64")
+    now = float(s["registered"]) if s.get("registered") is not None else np.nan
+    projected = s.get("projection_december")
+    projected = now if projected is None or pd.isna(projected) else float(projected)
+    month = np.arange(1, 13)
+    step = (projected - now) / max(12 - p.month, 1)
+    projection = np.where(month >= p.month, now + (month - p.month) * step, np.nan)
+    goal = s.get("target")
+    return _public(
+        pd.DataFrame(
+            {
+                "period": rows.period,
+                "registered": registered.where(month <= p.month),
+                "projection": projection,
+                "target": float(goal) if goal is not None and not pd.isna(goal) else np.nan,
+            }
+        )
+    )
+
+
+def on_time(unit: Unit, raw: bool = False) -> pd.DataFrame:
+    return _public(_period(trend_of(unit)[["period", "active", "on_time", "on_time_rate"]]))
+
+
+def ageing(unit: Unit, raw: bool = False) -> pd.DataFrame:
+    frame = unit.ageing[["bucket", "members", "arrears_value"]]
+    return _public(frame.assign(bucket=frame.bucket.astype(str)))
+
+
+def collections(unit: Unit, raw: bool = False) -> pd.DataFrame:
+    cols = ["period", "collected_jkk", "collected_jkm", "collected_jht", "collected_amount"]
+    return _public(_period(trend_of(unit)[cols]))
+
+
+def prepayment(unit: Unit, raw: bool = False) -> pd.DataFrame:
+    """Long: one row per month and number of months a payment covers."""
+    mix = ["mix_1", "mix_3", "mix_6", "mix_12", "mix_other"]
+    tr = _period(trend_of(unit)[["period", *mix]])
+    long = tr.melt(
+        id_vars="period",
+        value_vars=mix,
+        var_name="months",
+        value_name="payments",
+    )
+    long["months"] = long.months.str.removeprefix("mix_")
+    total = long.groupby("period").payments.transform("sum")
+    long["share"] = (long.payments / total.where(total > 0)).astype("float64")
+    order = {m: i for i, m in enumerate(["1", "3", "6", "12", "other"])}
+    long = long.sort_values(
+        ["period", "months"], key=lambda c: c.map(order) if c.name == "months" else c
+    )
+    return _public(long)
+
+
+def events(unit: Unit, raw: bool = False) -> pd.DataFrame:
+    """The year's outreach events, most recent first (``in_month`` marks this month's)."""
+    frame = unit.outreach.sort_values(["held_on", "event_id"], ascending=False)
+    frame = frame.reset_index(drop=True)
+    return private(frame, serialize.safe_outreach, raw)
+
+
+def cohorts(unit: Unit, raw: bool = False) -> pd.DataFrame:
+    frame = unit.cohorts.sort_values(["cohort", "months_since"]).reset_index(drop=True)
+    return private(frame, serialize.safe_cohorts, raw)
+
+
+def small_multiples(unit: Unit, raw: bool = False) -> pd.DataFrame:
+    cols = ["period", "registered", "active", "on_time_rate"]
+    if unit.branch_trend.empty:
+        frame = trend_of(unit)[cols].assign(branch_code=unit.code)
+    else:
+        frame = unit.branch_trend[["branch_code", *cols]]
+    frame = _period(frame).sort_values(["branch_code", "period"])
+    return _public(frame[["branch_code", *cols]])
+
+
+def programs(unit: Unit, raw: bool = False) -> pd.DataFrame:
+    s = unit.summary
+    amounts = [float(s[f"collected_{p.lower()}"]) for p in ("JKK", "JKM", "JHT")]
+    total = float(s["collected_amount"])
+    frame = pd.DataFrame({"program": ["JKK", "JKM", "JHT"], "amount": amounts})
+    frame["share"] = frame.amount / total if total else np.nan
+    return _public(frame)
+
+
+def _breakdown(dimension: str) -> Frame:
+    def frame(unit: Unit, raw: bool = False) -> pd.DataFrame:
+        rows = unit.breakdowns[unit.breakdowns.dimension == dimension]
+        rows = rows.drop(columns="dimension").reset_index(drop=True)
+        return private(rows, serialize.safe_breakdowns, raw)
+
+    return frame
+
+
+def branches(unit: Unit, raw: bool = False) -> pd.DataFrame:
+    return _public(unit.branches.copy())
+
+
+def _about(name: str, what: str, en: str, idn: str) -> dict[str, str]:
+    return {"en": f"{en} ({what} {name!r})", "id": f"{idn} ({what} {name!r})"}
+
+
+DATA: dict[str, Entry[pd.DataFrame]] = catalogue(
+    [
+        Entry(
+            "membership",
+            membership,
+            _about("membership", "chart", "period × members by status", "periode × status"),
+        ),
+        Entry(
+            "target",
+            target,
+            _about(
+                "target",
+                "chart",
+                "months of the year: registered, projection, target",
+                "bulan tahun ini: terdaftar, proyeksi, target",
+            ),
+        ),
+        Entry(
+            "on_time",
+            on_time,
+            _about(
+                "on_time",
+                "chart",
+                "period: active, on time, on-time rate",
+                "periode: aktif, tepat waktu, tingkat kepatuhan",
+            ),
+        ),
+        Entry(
+            "ageing",
+            ageing,
+            _about(
+                "ageing",
+                "chart and table",
+                "months behind: members, arrears value",
+                "bulan tertunggak: peserta, nilai tunggakan",
+            ),
+        ),
+        Entry(
+            "collections",
+            collections,
+            _about(
+                "collections",
+                "chart",
+                "period: rupiah collected by programme",
+                "periode: iuran menurut program",
+            ),
+        ),
+        Entry(
+            "prepayment",
+            prepayment,
+            _about(
+                "prepayment",
+                "chart and table",
+                "period × months covered: payments, share",
+                "periode × bulan dibayar: pembayaran, porsi",
+            ),
+        ),
+        Entry(
+            "funnel",
+            events,
+            _about(
+                "funnel",
+                "chart",
+                "the year's events: potential → active (< 5 suppressed)",
+                "kegiatan tahun ini: potensi → aktif (< 5 disembunyikan)",
+            ),
+        ),
+        Entry(
+            "cohorts",
+            cohorts,
+            _about(
+                "cohorts",
+                "chart",
+                "cohort × months since: size, active, share (< 5 suppressed)",
+                "kohort × bulan: jumlah, aktif, porsi (< 5 disembunyikan)",
+            ),
+        ),
+        Entry(
+            "small_multiples",
+            small_multiples,
+            _about(
+                "small_multiples",
+                "chart",
+                "branch × period: registered, active, on-time rate",
+                "cabang × periode: terdaftar, aktif, kepatuhan",
+            ),
+        ),
+        Entry(
+            "programs",
+            programs,
+            _about(
+                "programs",
+                "table",
+                "this month by programme: amount, share",
+                "bulan ini per program: jumlah, porsi",
+            ),
+        ),
+        Entry(
+            "segments",
+            _breakdown("segment"),
+            _about(
+                "segments",
+                "table",
+                "by segment: members, activity, rates (< 5 suppressed)",
+                "per segmen: peserta, keaktifan, rasio (< 5 disembunyikan)",
+            ),
+        ),
+        Entry(
+            "channels",
+            _breakdown("channel"),
+            _about(
+                "channels",
+                "table",
+                "by channel: members, activity, rates (< 5 suppressed)",
+                "per kanal: peserta, keaktifan, rasio (< 5 disembunyikan)",
+            ),
+        ),
+        Entry(
+            "events",
+            events,
+            _about(
+                "events",
+                "table",
+                "the year's events, in_month marks this month's",
+                "kegiatan tahun ini; in_month: bulan ini",
+            ),
+        ),
+        Entry(
+            "branches",
+            branches,
+            _about(
+                "branches",
+                "table",
+                "the region's branches with ranks (region reports)",
+                "kantor cabang wilayah dengan peringkat",
+            ),
+        ),
+    ]
+)
+"""The numbers behind every chart and table, by the chart's or table's name:
+``DATA[name](unit, raw=False)`` → tidy frame."""
