@@ -28,3 +28,26 @@ def test_notebook_has_no_outputs(path):
         if cell.cell_type == "code" and (cell.outputs or cell.execution_count is not None)
     ]
     assert not dirty, f"{path.name}: cells {dirty} carry outputs; run `make strip`"
+
+
+REPORT_NOTEBOOKS = sorted(ROOT.glob("notebooks/**/*.ipynb"), key=lambda p: str(p))
+
+
+def _cells(nb: nbformat.NotebookNode) -> list[tuple[str, str, list[str]]]:
+    return [(c.cell_type, c.source.strip(), sorted(c.metadata.get("tags", []))) for c in nb.cells]
+
+
+@pytest.mark.parametrize("path", REPORT_NOTEBOOKS, ids=lambda p: str(p.relative_to(ROOT)))
+def test_notebook_has_a_paired_script_in_step(path):
+    """Every report notebook is paired (jupytext, percent format) with a ``.py`` beside it that
+    holds the same cells and tags, so a review reads a notebook change as a code diff.
+    JupyterLab with jupytext (in ``make lab``) keeps the pair in step on save; from the
+    command line: ``jupytext --sync notebooks/NAME.ipynb``."""
+    import jupytext
+
+    script = path.with_suffix(".py")
+    assert script.is_file(), f"{path.name} has no paired {script.name}: jupytext --sync it"
+    nb = nbformat.read(path, as_version=4)
+    assert nb.metadata.get("jupytext", {}).get("formats") == "ipynb,py:percent"
+    paired = jupytext.read(script, fmt="py:percent")
+    assert _cells(paired) == _cells(nb), f"{script.name} and {path.name} differ: jupytext --sync"
