@@ -30,6 +30,7 @@ from bpu_reports.report.data import DATA
 from bpu_reports.report.style import FONT_SIZE
 from bpu_reports.report.tables import TABLES, Table
 from bpu_reports.run import plan, spec
+from bpu_reports.run.job import run_job
 
 
 @pytest.fixture(scope="module")
@@ -348,6 +349,12 @@ def test_spec_title_is_optional_and_reaches_the_plan(tmp_path):
     jobs = plan.plan(run_spec, branches, "2017-07", "v1", with_regions=False)
     assert [j.title for j in jobs] == ["Profil segmen", None]
     assert jobs[0].to_dict()["title"] == "Profil segmen"
+    # the worker copies it into the manifest entry, whatever the report's outcome (here the
+    # notebook is gone, so the report fails at once)
+    nb.unlink()
+    entry = run_job(jobs[0].to_dict(), str(tmp_path / "out"), "", 5)
+    assert entry["status"] == "failed" and entry["title"] == "Profil segmen"
+    assert "title" not in run_job(jobs[1].to_dict(), str(tmp_path / "out"), "", 5)
     path.write_text("reports:\n  - {notebook: custom.ipynb, per: branch, title: ''}\n")
     with pytest.raises(spec.SpecError, match=r"reports\.0\.title"):
         spec.load(path)
