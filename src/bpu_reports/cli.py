@@ -16,10 +16,9 @@ import click
 import duckdb
 import typer
 from rich.console import Console
-from rich.markup import escape
-from rich.table import Table
 
 from bpu_reports.config import Settings
+from bpu_reports.console_views import print_metrics, print_status
 from bpu_reports.errors import BpuReportsError, ContractError
 from bpu_reports.period import Period
 
@@ -174,29 +173,9 @@ def db_status(
     finally:
         con.close()
     if as_json:
-        sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+        _print_json(data)
         return
-    out_console.print(f"{'warehouse':<14}{settings.db}", markup=False)
-    facts = (
-        ("source", data["source"]),
-        ("data version", data["data_version"]),
-        ("data range", f"{data['first_period']} … {data['last_period']}"),
-        ("complete to", f"{data['complete_through']} (--period latest)"),
-        ("built", data["built_at"]),
-        ("rows", ", ".join(f"{k} {v:,}".replace(",", ".") for k, v in data["rows"].items())),
-    )
-    for label, value in facts:
-        out_console.print(f"{label:<14}{value}", markup=False)
-    table = Table(show_header=True, header_style="bold", title="Regions and branches")
-    for column in ("region", "branch", "name", "type"):
-        table.add_column(column)
-    for region in data["regions"]:
-        for i, branch in enumerate(region["branches"]):
-            first = f"{region['code']} ({region['name']})" if i == 0 else ""
-            table.add_row(
-                escape(first), escape(branch["code"]), escape(branch["name"]), branch["office_type"]
-            )
-    out_console.print(table)
+    print_status(out_console, settings.db, data)
 
 
 @app.command("metrics")
@@ -225,37 +204,9 @@ def metrics_cmd(
         con.close()
     data = unit_to_dict(result)
     if as_json:
-        sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+        _print_json(data)
     else:
-        _print_metrics(data)
-
-
-def _print_metrics(data: dict[str, Any]) -> None:
-    from bpu_reports.report import formats as f
-
-    scope = data["scope"]
-    title = f"{scope['name']} ({scope['code']}) — {f.month(data['period'])}"
-    table = Table(title=title, show_header=True, header_style="bold")
-    table.add_column("metric")
-    table.add_column("value", justify="right")
-    t = data["target"]
-    rows = [
-        ("Registered (peserta terdaftar)", f.number(data["registered"])),
-        ("New (peserta baru)", f.number(data["new_registrations"])),
-        ("Active (aktif)", f.number(data["active"])),
-        ("In arrears (menunggak)", f.number(data["in_arrears"])),
-        ("Non-active (nonaktif)", f.number(data["inactive"])),
-        ("On time (tepat waktu)", f.number(data["on_time"])),
-        ("On-time rate", f.percent(data["on_time_rate"])),
-        ("Collected (iuran)", f.rupiah(data["collected_amount"])),
-        ("Target", f.number(t["target"])),
-        ("Target progress", f.percent(t["target_progress"])),
-        ("Projection for December", f.number(t["projection_december"])),
-        ("Net additions needed / month", f.number(t["required_monthly"])),
-    ]
-    for label, value in rows:
-        table.add_row(label, value)
-    out_console.print(table)
+        print_metrics(out_console, data)
 
 
 OutOption = Annotated[
@@ -398,6 +349,10 @@ def main(argv: list[str] | None = None) -> int:
         )
         return 2
     return 0
+
+
+def _print_json(data: dict[str, Any]) -> None:
+    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
 
 
 def _error(message: str) -> None:
