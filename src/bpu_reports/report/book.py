@@ -41,6 +41,31 @@ from bpu_reports.report.tables import TABLES
 TOC_MARK = "<!--bpu-toc-->"
 """Where the print variant puts its table of contents (right after the cover)."""
 
+LONG_NAME = 100
+"""Characters above which the cover sets the office's name smaller (class ``bpu-long``), so
+that a very long name still leaves the cover and its table of contents one page."""
+
+RUNNING_NAME = 60
+"""Characters of an office's name the PDF's running header shows at most: a page margin box
+does not wrap, so a longer name is cut there (with "…"); the cover shows it whole."""
+
+
+def running_name(name: str, limit: int = RUNNING_NAME) -> str:
+    """``name`` as the running header shows it: white space folded, and a name longer than
+    ``limit`` characters cut with "…", at the last space if one falls in its final third.
+
+    Example: ``running_name("Kantor Cabang Perintis Kabupaten Kepulauan Sangihe dan Talaud
+    Wilayah Utara")`` → ``"Kantor Cabang Perintis Kabupaten Kepulauan Sangihe dan…"``
+    """
+    name = " ".join(name.split())
+    if len(name) <= limit:
+        return name
+    cut = name[: limit - 1]
+    space = cut.rfind(" ")
+    if space >= limit * 2 // 3:
+        cut = cut[:space]
+    return cut.rstrip(" ,.;:-–—(/") + "…"
+
 
 @dataclass(frozen=True)
 class Html:
@@ -152,6 +177,8 @@ class Report:
         title = title or self.default_title()
         self._cover["title"] = title
         office = u.name if u.kind == "region" else f"{u.name} ({u.code})"
+        running = running_name(u.name) + ("" if u.kind == "region" else f" ({u.code})")
+        long = " bpu-long" if len(office) > LONG_NAME else ""
         rows = [
             (t("region", lang), f"{u.region_name} ({u.region_code})")
             if u.kind == "branch"
@@ -175,7 +202,8 @@ class Report:
             f"<style data-bpu-notebook>{_components_css()}</style>{banner}"
             f'<header class="bpu-cover"><p class="bpu-org">BPJS Ketenagakerjaan</p>'
             f"<h1>{html.escape(title)}</h1>"
-            f'<p class="bpu-office">{html.escape(office)}</p>'
+            f'<p class="bpu-office{long}" data-running="{html.escape(running)}">'
+            f"{html.escape(office)}</p>"
             f'<p class="bpu-period">{html.escape(f.month(u.period, lang))}</p>'
             f"<dl>{items}</dl>{demo}</header>{TOC_MARK}"
         )
