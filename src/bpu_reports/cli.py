@@ -17,9 +17,9 @@ import duckdb
 import typer
 from rich.console import Console
 
-from bpu_reports.config import Settings
+from bpu_reports.config import Settings, checked_path, shown, writable_folder
 from bpu_reports.console_views import print_metrics, print_status
-from bpu_reports.errors import BpuReportsError, ContractError
+from bpu_reports.errors import BpuReportsError, ContractError, Interrupted, os_error_line
 from bpu_reports.period import Period
 
 try:  # recent Typer releases vendor their own copy of click
@@ -42,12 +42,18 @@ app = typer.Typer(
 db_app = typer.Typer(help="Build or load the DuckDB warehouse.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 
-out_console = Console(highlight=False, soft_wrap=True)
-err_console = Console(stderr=True, highlight=False)
+# Nothing printed is Rich markup: names, codes and paths come from users and the warehouse,
+# and ``[bold]`` or ``[/]`` in them must print as it is (tables style their headers themselves).
+out_console = Console(highlight=False, soft_wrap=True, markup=False, emoji=False)
+err_console = Console(stderr=True, highlight=False, markup=False, emoji=False)
 
 DbOption = Annotated[
     Path | None,
-    typer.Option("--db", help="Warehouse file (env BPU_REPORTS_DB; default data/bpu.duckdb)."),
+    typer.Option(
+        "--db",
+        help="Warehouse file (env BPU_REPORTS_DB; default data/bpu.duckdb).",
+        readable=False,  # checked when opened, with a message saying what to do
+    ),
 ]
 
 
@@ -57,7 +63,9 @@ def _global(
     db: DbOption = None,
     out: Annotated[
         Path | None,
-        typer.Option("--out", help="Output folder (env BPU_REPORTS_OUT; default reports/)."),
+        typer.Option(
+            "--out", help="Output folder (env BPU_REPORTS_OUT; default reports/).", readable=False
+        ),
     ] = None,
     verbose: Annotated[bool, typer.Option("--verbose", help="Tracebacks and details.")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", help="Only errors.")] = False,
@@ -68,13 +76,13 @@ def _global(
 def _settings(ctx: typer.Context, db: Path | None = None, out: Path | None = None) -> Settings:
     """The global settings, with a subcommand's own --db / --out taking precedence."""
     settings: Settings = ctx.obj or Settings.resolve()
-    update = {k: v for k, v in (("db", db), ("out", out)) if v}
+    update = {k: checked_path(v, f"--{k}") for k, v in (("db", db), ("out", out)) if v}
     return settings.model_copy(update=update) if update else settings
 
 
 def _say(settings: Settings, text: str) -> None:
     if not settings.quiet:
-        out_console.print(text)
+        out_console.print(shown(text))
 
 
 @db_app.command("init")
@@ -91,6 +99,7 @@ def db_init(
 ) -> None:
     """Build the demo warehouse (deterministic for a seed and --until)."""
     from bpu_reports.data import demo as demo_data
+    from bpu_reports.data import store
 
     settings = _settings(ctx, db)
     if not demo:
@@ -100,6 +109,7 @@ def db_init(
         )
     if scale not in ("bali", "national"):
         raise BpuReportsError(f"unknown --scale {scale!r}: use bali or national")
+    store.check_target(settings.db)
     kwargs: dict[str, Any] = {} if seed is None else {"seed": seed}
     if until is not None:
         kwargs["until"] = Period.parse(until)
@@ -133,9 +143,10 @@ def db_import(
 ) -> None:
     """Validate the contract tables of a folder or a PostgreSQL database, then load them
     (all or nothing; a database is read in one consistent snapshot)."""
-    from bpu_reports.data import importer, pgsource
+    from bpu_reports.data import importer, pgsource, store
 
     settings = _settings(ctx, db)
+    store.check_target(settings.db)
     if pgsource.is_url(source):
         info = importer.import_postgres(
             source, settings.db, schema=schema or pgsource.DEFAULT_SCHEMA
@@ -147,7 +158,7 @@ def db_import(
                 "--schema applies to a PostgreSQL source only (postgresql://USER@HOST/DB), "
                 f"not to the folder {source}"
             )
-        info = importer.import_folder(Path(source), settings.db)
+        info = importer.import_folder(checked_path(Path(source), "SOURCE"), settings.db)
         shown = source
     _say(
         settings,
@@ -211,7 +222,9 @@ def metrics_cmd(
 
 OutOption = Annotated[
     Path | None,
-    typer.Option("--out", help="Output folder (env BPU_REPORTS_OUT; default reports/)."),
+    typer.Option(
+        "--out", help="Output folder (env BPU_REPORTS_OUT; default reports/).", readable=False
+    ),
 ]
 
 
@@ -219,7 +232,10 @@ OutOption = Annotated[
 def run_cmd(
     ctx: typer.Context,
     notebook: Annotated[
-        Path, typer.Argument(help="Report notebook, e.g. notebooks/branch_monthly.ipynb.")
+        Path,
+        typer.Argument(
+            help="Report notebook, e.g. notebooks/branch_monthly.ipynb.", readable=False
+        ),
     ],
     period: Annotated[str, typer.Option(help="Report month, YYYY-MM.")],
     branch: Annotated[str | None, typer.Option(help="Branch code, e.g. DPS.")] = None,
@@ -238,6 +254,7 @@ def run_cmd(
     from bpu_reports.run.oneshot import run_one
 
     settings = _settings(ctx, db, out)
+    writable_folder(settings.out)
     outcome = run_one(
         notebook,
         settings=settings,
@@ -263,7 +280,9 @@ def generate_cmd(
         ),
     ],
     scope: Annotated[str, typer.Option(help="all, a region code, or branch codes A,B,C.")] = "all",
-    spec: Annotated[Path, typer.Option(help="Run spec (YAML).")] = Path("parameters/monthly.yaml"),
+    spec: Annotated[Path, typer.Option(help="Run spec (YAML).", readable=False)] = Path(
+        "parameters/monthly.yaml"
+    ),
     workers: Annotated[
         int | None, typer.Option(help="Parallel reports (default: the CPU count).")
     ] = None,
@@ -279,6 +298,7 @@ def generate_cmd(
     from bpu_reports.run.progress import run_with_progress
 
     settings = _settings(ctx, db, out)
+    writable_folder(settings.out)
     summary = run_with_progress(
         settings,
         console=err_console,
@@ -301,14 +321,15 @@ def demo_cmd(ctx: typer.Context, db: DbOption = None, out: OutOption = None) -> 
     from bpu_reports.run.progress import run_with_progress
 
     settings = _settings(ctx, db, out)
+    writable_folder(settings.out)
     portal = demo(
         settings,
         say=lambda text: _say(settings, text),
         run_batch=lambda s, **kw: run_with_progress(s, console=err_console, **kw),
     )
-    out_console.print(f"Reports for July 2017: {portal.resolve()}")
+    out_console.print(shown(f"Reports for July 2017: {portal.resolve()}"))
     dps = portal.parent / "2017-07" / "DPS" / "branch_monthly.pdf"
-    out_console.print(f"KC Bali Denpasar (PDF): {dps.resolve()}")
+    out_console.print(shown(f"KC Bali Denpasar (PDF): {dps.resolve()}"))
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -324,6 +345,12 @@ def main(argv: list[str] | None = None) -> int:
     except (typer.Abort, click.exceptions.Abort):
         err_console.print("aborted")
         return 130
+    except Interrupted as exc:  # SIGTERM or SIGINT: what finished is kept (run.stop)
+        err_console.print(str(exc), markup=False, soft_wrap=True)
+        return exc.exit_code
+    except KeyboardInterrupt:  # Ctrl-C in a command that starts no process of its own
+        err_console.print("interrupted")
+        return 130
     except CLICK_ERRORS as exc:
         ctx = getattr(exc, "ctx", None)
         hint = f" (see `{ctx.command_path} --help`)" if ctx is not None else ""
@@ -332,7 +359,7 @@ def main(argv: list[str] | None = None) -> int:
     except ContractError as exc:
         _error(str(exc))
         for line in exc.details()[1:]:
-            err_console.print(f"  {line}", markup=False, soft_wrap=True)
+            err_console.print(f"  {shown(line)}", markup=False, soft_wrap=True)
         return exc.exit_code
     except BpuReportsError as exc:
         if verbose:
@@ -348,6 +375,11 @@ def main(argv: list[str] | None = None) -> int:
             "`bpu-reports db init --demo` or `bpu-reports db import DIR`"
         )
         return 2
+    except OSError as exc:  # a file the checks above could not foresee (its mode changed)
+        if verbose:
+            traceback.print_exc()
+        _error(os_error_line(exc))
+        return 2
     return 0
 
 
@@ -356,7 +388,8 @@ def _print_json(data: dict[str, Any]) -> None:
 
 
 def _error(message: str) -> None:
-    err_console.print(f"error: {message}", markup=False, soft_wrap=True)
+    text = " ".join(shown(message).splitlines())  # one line, whatever a message holds
+    err_console.print(f"error: {text}", markup=False, soft_wrap=True)
 
 
 if __name__ == "__main__":  # pragma: no cover

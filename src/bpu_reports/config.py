@@ -4,9 +4,12 @@ passed explicitly to whatever needs them."""
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict
+
+from bpu_reports.errors import BpuReportsError
 
 DEFAULT_DB = Path("data/bpu.duckdb")
 DEFAULT_OUT = Path("reports")
@@ -28,12 +31,56 @@ class Settings(BaseModel):
         out: Path | None = None,
         verbose: bool = False,
         quiet: bool = False,
-        environ: dict[str, str] | None = None,
+        environ: Mapping[str, str] | None = None,
     ) -> Settings:
         env = os.environ if environ is None else environ
         return cls(
-            db=db or Path(env.get("BPU_REPORTS_DB", DEFAULT_DB)),
-            out=out or Path(env.get("BPU_REPORTS_OUT", DEFAULT_OUT)),
+            db=_chosen(db, env, "BPU_REPORTS_DB", DEFAULT_DB, "--db"),
+            out=_chosen(out, env, "BPU_REPORTS_OUT", DEFAULT_OUT, "--out"),
             verbose=verbose,
             quiet=quiet,
+        )
+
+
+def _chosen(flag: Path | None, env: Mapping[str, str], name: str, default: Path, what: str) -> Path:
+    """The flag, else the environment variable, else the default. An empty or blank variable
+    means unset (``Path("")`` would be the current folder)."""
+    if flag:
+        return checked_path(flag, what)
+    value = env.get(name, "")
+    return checked_path(Path(value), name) if value.strip() else default
+
+
+def shown(text: object) -> str:
+    """``text`` as it can be printed: bytes that are not UTF-8 (a file name on Linux may hold
+    any) as ``\\xff`` escapes instead of a ``UnicodeEncodeError`` while printing."""
+    return str(text).encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+
+
+def checked_path(path: Path, what: str) -> Path:
+    """``path`` if its name is UTF-8 text; reports, the manifest and the portal's links name
+    their files in UTF-8, so a path holding other bytes is refused before anything runs."""
+    text = str(path)
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        raise BpuReportsError(
+            f"{what} {shown(text)} is not valid UTF-8: rename it, or give a UTF-8 path"
+        ) from None
+    return path
+
+
+def writable_folder(folder: Path, what: str = "--out") -> None:
+    """Refuse an output folder this user may not write, before anything runs: the folder if
+    it exists, else the nearest folder above it that does (where it would be created)."""
+    existing = folder
+    while not os.path.lexists(existing) and existing != existing.parent:
+        existing = existing.parent
+    if not os.path.isdir(existing):
+        return  # a file in the way: the command names it when it makes the folder
+    if not os.access(existing, os.W_OK | os.X_OK):
+        where = "" if existing == folder else f" (its folder {existing})"
+        raise BpuReportsError(
+            f"cannot write to the output folder {folder}{where}: permission denied: "
+            f"make it writable, or choose another {what}"
         )

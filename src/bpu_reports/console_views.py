@@ -1,6 +1,7 @@
 """What the command line prints for a person (rich tables); ``--json`` prints the data as it is.
 
-Every string from the warehouse is printed as text, never as Rich markup.
+Every string from the warehouse or the user is printed as ``Text``, never as Rich markup,
+whatever the console's own setting.
 """
 
 from __future__ import annotations
@@ -9,13 +10,13 @@ from pathlib import Path
 from typing import Any
 
 from rich.console import Console
-from rich.markup import escape
 from rich.table import Table
+from rich.text import Text
 
 
 def print_status(console: Console, db: Path, data: dict[str, Any]) -> None:
     """``bpu-reports db status``: the warehouse's facts, then its regions and branches."""
-    console.print(f"{'warehouse':<14}{db}", markup=False)
+    console.print(Text(f"{'warehouse':<14}{db}"))
     facts = (
         ("source", data["source"]),
         ("data version", data["data_version"]),
@@ -25,7 +26,7 @@ def print_status(console: Console, db: Path, data: dict[str, Any]) -> None:
         ("rows", ", ".join(f"{k} {v:,}".replace(",", ".") for k, v in data["rows"].items())),
     )
     for label, value in facts:
-        console.print(f"{label:<14}{value}", markup=False)
+        console.print(Text(f"{label:<14}{value}"))
     table = Table(show_header=True, header_style="bold", title="Regions and branches")
     for column in ("region", "branch", "name", "type"):
         table.add_column(column)
@@ -33,7 +34,7 @@ def print_status(console: Console, db: Path, data: dict[str, Any]) -> None:
         for i, branch in enumerate(region["branches"]):
             first = f"{region['code']} ({region['name']})" if i == 0 else ""
             table.add_row(
-                escape(first), escape(branch["code"]), escape(branch["name"]), branch["office_type"]
+                Text(first), Text(branch["code"]), Text(branch["name"]), Text(branch["office_type"])
             )
     console.print(table)
 
@@ -43,7 +44,7 @@ def print_metrics(console: Console, data: dict[str, Any]) -> None:
     from bpu_reports.report import formats as f
 
     scope = data["scope"]
-    title = f"{scope['name']} ({scope['code']}) — {f.month(data['period'])}"
+    title = Text(f"{scope['name']} ({scope['code']}) — {f.month(data['period'])}")
     table = Table(title=title, show_header=True, header_style="bold")
     table.add_column("metric")
     table.add_column("value", justify="right")
@@ -63,5 +64,5 @@ def print_metrics(console: Console, data: dict[str, Any]) -> None:
         ("Net additions needed / month", f.number(t["required_monthly"])),
     ]
     for label, value in rows:
-        table.add_row(label, value)
+        table.add_row(Text(label), Text(value))
     console.print(table)

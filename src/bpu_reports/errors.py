@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import os
+import signal
 from dataclasses import dataclass, field
+from pathlib import Path
 
 
 class BpuReportsError(Exception):
@@ -25,6 +28,21 @@ class WarehouseError(BpuReportsError):
 
 class ParameterError(BpuReportsError):
     """A report parameter with an unknown name or a value of the wrong type."""
+
+
+class Interrupted(BpuReportsError):
+    """The batch was stopped by SIGTERM or SIGINT; ``done`` reports finished, ``not_run`` did
+    not (``None`` while the batch had not planned its reports yet)."""
+
+    def __init__(self, signum: int, done: int = 0, not_run: int | None = None):
+        super().__init__(signal.Signals(signum).name)
+        self.signum, self.done, self.not_run = signum, done, not_run
+        self.exit_code = 128 + signum  # as the shell reports a process a signal ended
+
+    def __str__(self) -> str:
+        if self.not_run is None:
+            return "interrupted before any report ran; run again to finish"
+        return f"interrupted: {self.done} done, {self.not_run} not run; run again to finish"
 
 
 @dataclass(frozen=True)
@@ -62,3 +80,25 @@ class ContractError(BpuReportsError):
 
     def details(self) -> list[str]:
         return [v.describe() for v in self.violations]
+
+
+def os_error_line(exc: OSError) -> str:
+    """One line for a file error no check foresaw; a file that could not be created (a
+    report's hidden temporary file, say) is named by its folder."""
+    path = Path(exc.filename) if isinstance(exc.filename, str) else None
+    if (
+        isinstance(exc, PermissionError)
+        and path is not None
+        and not path.exists()
+        and path.parent.is_dir()
+        and not os.access(path.parent, os.W_OK)
+    ):
+        return (
+            f"cannot write in the folder {path.parent}: permission denied: make it writable, "
+            "or choose another --out"
+        )
+    where = f" {path}" if path is not None else ""
+    return (
+        f"cannot use{where}: {exc.strerror or type(exc).__name__}: "
+        "check that the path exists and that you may read and write it"
+    )

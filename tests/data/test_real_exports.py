@@ -12,11 +12,6 @@ import csv
 import datetime as dt
 import hashlib
 import json
-import os
-import shutil
-import stat
-import subprocess
-import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -27,7 +22,9 @@ import pytest
 from fixtures_import import valid_folder, valid_tables, write_csv, write_parquet
 
 from bpu_reports.cli import main
+from cli_outcome import refused
 from handmade import handmade_tables
+from unprivileged import run_unprivileged
 
 TODAY = dt.date.today()
 TOMORROW = (TODAY + dt.timedelta(days=1)).isoformat()
@@ -50,17 +47,6 @@ class Cli:
         code, out, err = self(*argv)
         assert code == 0, err
         return out
-
-
-def refused(code: int, out: str, err: str, message: str) -> str:
-    """Assert exit 2, nothing on stdout, one ``error:`` line holding ``message``, no traceback."""
-    lines = err.strip().splitlines()
-    assert code == 2, (code, err)
-    assert out == ""
-    assert "Traceback" not in err
-    assert len(lines) == 1 and lines[0].startswith("error: "), err
-    assert message in lines[0], lines[0]
-    return lines[0]
 
 
 @pytest.fixture
@@ -592,48 +578,6 @@ def test_unnamed_first_column_with_values_is_refused(
 
 
 # -- 5. permissions -----------------------------------------------------------------------------
-
-AS_ROOT = os.geteuid() == 0
-
-
-def _reachable(path: Path) -> None:
-    """Let an unprivileged user reach ``path``: pytest's temp folders are 0700 for root."""
-    for part in [path, *path.parents]:
-        if part == Path("/"):
-            break
-        mode = part.stat().st_mode
-        part.chmod(mode | stat.S_IRUSR | stat.S_IXUSR | stat.S_IRGRP | stat.S_IXGRP | 0o005)
-
-
-def run_unprivileged(cli: Cli, tmp_path: Path, *argv: object) -> tuple[int, str, str]:
-    """``bpu-reports *argv`` as a user chmod applies to: ``nobody`` in a subprocess when we are
-    root, else in-process."""
-    if not AS_ROOT:
-        return cli(*argv)
-    _reachable(tmp_path)
-    setpriv = shutil.which("setpriv")
-    assert setpriv, "setpriv (util-linux) is needed to drop root for the permission tests"
-    home = tmp_path / "home"
-    home.mkdir(exist_ok=True)
-    home.chmod(0o777)
-    done = subprocess.run(
-        [
-            setpriv,
-            "--reuid=nobody",
-            "--regid=nogroup",
-            "--clear-groups",
-            sys.executable,
-            "-m",
-            "bpu_reports",
-            *map(str, argv),
-        ],
-        capture_output=True,
-        text=True,
-        timeout=300,
-        env={**os.environ, "HOME": str(home)},
-        cwd=home,
-    )
-    return done.returncode, done.stdout, done.stderr
 
 
 @pytest.fixture

@@ -14,6 +14,7 @@ from __future__ import annotations
 import errno
 import json
 import os
+import shutil
 import time
 from pathlib import Path
 
@@ -30,6 +31,14 @@ from bpu_reports.metrics.views import new_batch_key, save_unit
 from bpu_reports.period import Period
 from bpu_reports.run import plan, spec
 from bpu_reports.run.job import run_job
+from unprivileged import (
+    AS_ROOT,
+    give_to_nobody,
+    immutable,
+    nobody_can_start_processes,
+    open_folder,
+    run_unprivileged,
+)
 
 pytestmark = pytest.mark.slow
 TIMEOUT = 5  # cell_timeout of faults.yaml
@@ -137,26 +146,47 @@ def test_nothing_half_written_and_nothing_outside_out(faulty):
     json.loads((out / "2016-01" / "manifest.json").read_text())  # another month is left alone
 
 
-def test_read_only_output_folder(bali_db, tmp_path):
-    """Needs a user that chmod can stop; as root the same fault is proven by a blocked folder
-    (above) and by a patched write (below)."""
-    probe = tmp_path / "probe"
-    probe.mkdir(mode=0o555)
-    try:
-        (probe / "x").write_text("x")
-        pytest.skip("running as root: chmod 0o555 does not stop writes")
-    except PermissionError:
-        pass
-    out = tmp_path / "out"
-    (out / "2017-07" / "KLK").mkdir(parents=True)
-    (out / "2017-07" / "KLK").chmod(0o555)
-    try:
-        code = generate(bali_db, out, FIXTURES / "faults.yaml", "DPS,KLK")
-    finally:
-        (out / "2017-07" / "KLK").chmod(0o755)
-    entries = manifest(out)
-    assert code == 1 and entries["DPS/light_report"]["status"] == "ok"
-    assert entries["KLK/light_report"]["error"]["type"] == "PermissionError"
+def test_read_only_output_folder(bali_db):
+    """A report folder the user may not write fails that report only. chmod does not stop
+    root: as root the batch runs as ``nobody`` (``setpriv``) on copies it may read, or, where
+    ``nobody`` may not start the interpreter's worker processes, the folder is made immutable
+    (``chattr +i``), which stops root too."""
+    with open_folder() as root:
+        shutil.copy(bali_db, root / "bali.duckdb")
+        shutil.copy(LIGHT_NB, root / "light_report.ipynb")
+        (root / "spec.yaml").write_text(
+            "reports:\n  - notebook: light_report.ipynb\n    per: branch\n    formats: [html]\n"
+        )
+        out = root / "out"
+        blocked = out / "2017-07" / "KLK"
+        blocked.mkdir(parents=True)
+        argv = [
+            *["--db", root / "bali.duckdb", "--out", out, "generate", "--period", "2017-07"],
+            *["--spec", root / "spec.yaml", "--scope", "DPS,KLK", "--workers", "2"],
+        ]
+        if AS_ROOT and nobody_can_start_processes():
+            give_to_nobody(out)
+            os.chown(blocked, 0, 0)  # root's again, and 0555: nobody may not write in it
+            blocked.chmod(0o555)
+            code, _, err = run_unprivileged(_in_process, root, *argv)
+        elif AS_ROOT:
+            with immutable(blocked) as done:
+                if not done:
+                    pytest.skip("running as root where neither setpriv nor chattr +i applies")
+                code, err = main([str(a) for a in argv]), ""
+        else:
+            blocked.chmod(0o555)
+            code, err = main([str(a) for a in argv]), ""
+        blocked.chmod(0o755)
+        assert code == 1, err
+        entries = manifest(out)
+        assert entries["DPS/light_report"]["status"] == "ok"
+        assert entries["KLK/light_report"]["error"]["type"] == "PermissionError"
+        assert list(blocked.iterdir()) == []
+
+
+def _in_process(*argv: object) -> tuple[int, str, str]:
+    return main([str(a) for a in argv]), "", ""
 
 
 # -- faults while publishing, injected in-process around run_job -------------------------------

@@ -7,7 +7,6 @@ signature before reading anything, so a crafted file is refused, never run.
 
 from __future__ import annotations
 
-import os
 import pickle
 from pathlib import Path
 
@@ -76,34 +75,46 @@ def test_the_batch_round_trip(handmade_db: Path, tmp_path: Path) -> None:
         load_unit(path, new_batch_key())  # another batch's key
 
 
-@pytest.mark.slow
-def test_run_with_a_crafted_metrics_file_runs_no_code(crafted, handmade_db, tmp_path) -> None:
-    """``bpu-reports run … -p metrics_file=evil.pkl``: the report fails; the payload never ran."""
-    from bpu_reports.cli import main
+def test_run_refuses_a_metrics_file_before_any_kernel(crafted, handmade_db, tmp_path, capsys):
+    """``bpu-reports run … -p metrics_file=evil.pkl``: one line, exit 2, nothing written; the
+    payload never ran (no kernel started)."""
+    from hardening_support import BRANCH_NB, Cli
 
     path, marker = crafted
-    env = os.environ.pop(KEY_ENV, None)
-    try:
-        code = main(
-            [
-                "--db", str(handmade_db), "--out", str(tmp_path / "out"),
-                "run", str(Path(__file__).parents[2] / "notebooks" / "branch_monthly.ipynb"),
-                "--branch", "A", "--period", "2017-07", "--format", "html",
-                "-p", f"metrics_file={path}",
-            ]
-        )  # fmt: skip
-    finally:
-        if env is not None:
-            os.environ[KEY_ENV] = env
-    assert code != 0
-    assert not marker.exists()
+    out = tmp_path / "out"
+    Cli(capsys).refused(
+        "--db", handmade_db, "--out", out,
+        "run", BRANCH_NB, "--branch", "A", "--period", "2017-07", "-p", f"metrics_file={path}",
+        message="-p metrics_file=… is set by the monthly batch only",
+    )  # fmt: skip
+    assert not marker.exists() and not out.exists()
 
 
-def test_work_files_are_private(handmade_db: Path, tmp_path: Path) -> None:
-    """Metrics files hold unsuppressed small counts: only the batch's user may read them."""
-    with store.connect(handmade_db) as con:
-        metrics = compute(con, Period(2017, 7), resolve(con))
-    path = tmp_path / "out" / "2017-07" / ".work" / "branch-A.pkl"
-    save_unit(unit(metrics, "branch", "A"), path, new_batch_key())
-    assert path.stat().st_mode & 0o777 == 0o600
-    assert path.parent.stat().st_mode & 0o777 == 0o700
+def test_run_refuses_another_warehouse_as_a_parameter(handmade_db, tmp_path, capsys):
+    """``-p db=OTHER`` would have the report read a warehouse the branch and period were not
+    checked against: refused, use ``--db``."""
+    from hardening_support import BRANCH_NB, Cli
+
+    out = tmp_path / "out"
+    Cli(capsys).refused(
+        "--db", handmade_db, "--out", out,
+        "run", BRANCH_NB, "--branch", "A", "--period", "2017-07", "-p", "db=/tmp/other.duckdb",
+        message="give the warehouse with --db",
+    )  # fmt: skip
+    assert not out.exists()
+
+
+def test_a_spec_cannot_point_reports_at_another_warehouse(handmade_db, tmp_path, capsys):
+    from hardening_support import BRANCH_NB, Cli
+
+    spec = tmp_path / "spec.yaml"
+    spec.write_text(
+        f"reports:\n  - notebook: {BRANCH_NB}\n    per: branch\n"
+        "    parameters:\n      db: /tmp/other.duckdb\n"
+    )
+    out = tmp_path / "out"
+    Cli(capsys).refused(
+        "--db", handmade_db, "--out", out, "generate", "--period", "2017-07", "--spec", spec,
+        message="reports.0.parameters.db: set by the batch",
+    )  # fmt: skip
+    assert not out.exists()

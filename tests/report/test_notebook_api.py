@@ -331,11 +331,12 @@ def test_portal_names_an_office_s_reports_by_their_titles(tmp_path):
 def test_spec_title_is_optional_and_reaches_the_plan(tmp_path):
     nb = tmp_path / "custom.ipynb"
     nb.write_text(json.dumps(_parameters_notebook()))
+    (tmp_path / "other.ipynb").write_text(json.dumps(_parameters_notebook()))
     path = tmp_path / "spec.yaml"
     path.write_text(
         "reports:\n"
         "  - {notebook: custom.ipynb, per: branch, title: Profil segmen}\n"
-        "  - {notebook: custom.ipynb, per: branch, languages: [en]}\n"
+        "  - {notebook: other.ipynb, per: branch, languages: [en]}\n"
     )
     run_spec = spec.load(path)
     branches = pd.DataFrame(

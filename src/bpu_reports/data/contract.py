@@ -15,8 +15,10 @@ if TYPE_CHECKING:  # pandera costs 0.4 s to import; only the importer needs it
 
 Kind = Literal["code", "id", "text", "date", "int", "money", "bool", "key"]
 
-CODE_PATTERN = r"^[A-Za-z0-9_-]{1,32}$"
-"""Branch and region codes: they become folder names, so nothing that could escape a path."""
+CODE_PATTERN = r"^[A-Za-z0-9_-]{1,32}\Z"
+"""Branch and region codes: they become folder names, so nothing that could escape a path.
+``\\Z``, not ``$``: with ``re.match`` (pandera's ``str_matches``) ``$`` lets a trailing newline
+through."""
 ID_MAX_LENGTH = 64
 """Identifiers (member, payment, event) are text of 1–64 characters: ``00123`` ≠ ``123``."""
 INT32_MAX = 2**31 - 1

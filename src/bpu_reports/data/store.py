@@ -12,6 +12,7 @@ import datetime as dt
 import hashlib
 import json
 import os
+import stat
 import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -63,6 +64,17 @@ def connect(path: Path | str | None = None, *, read_only: bool = True) -> duckdb
         )
     if db.is_dir():
         raise WarehouseError(f"{db} is a folder, not a warehouse file: give --db the .duckdb file")
+    _check_regular(db)
+    try:  # DuckDB's own message would be a long "IO Error: Cannot open file …"
+        with open(db, "rb"):
+            pass
+    except PermissionError as exc:
+        raise WarehouseError(
+            f"cannot read the warehouse {db}: permission denied: give yourself read access "
+            "to it, or give --db another warehouse"
+        ) from exc
+    except OSError as exc:
+        raise WarehouseError(f"cannot open warehouse {db}: {exc.strerror or exc}") from exc
     try:
         con = duckdb.connect(str(db), read_only=read_only)
         con.execute(QUIET)
@@ -96,6 +108,35 @@ def connect(path: Path | str | None = None, *, read_only: bool = True) -> duckdb
     return con
 
 
+def _check_regular(db: Path) -> None:
+    """Refuse a FIFO, a device or a socket before anything opens it: opening a FIFO blocks
+    until a writer comes, and ``/dev/zero`` never ends."""
+    mode = db.stat().st_mode
+    if not stat.S_ISREG(mode):
+        kind = (
+            "a FIFO (named pipe)"
+            if stat.S_ISFIFO(mode)
+            else "a device"
+            if stat.S_ISCHR(mode) or stat.S_ISBLK(mode)
+            else "a socket"
+            if stat.S_ISSOCK(mode)
+            else "a special file"
+        )
+        raise WarehouseError(
+            f"{db} is {kind}, not a warehouse file: give --db a .duckdb file, e.g. data/bpu.duckdb"
+        )
+
+
+def check_target(path: Path | str) -> None:
+    """Refuse to build a warehouse over anything but a regular file (or nothing): a build
+    renames its file over ``path``, which must never replace a device, a FIFO or a folder."""
+    final = Path(path)
+    if final.is_dir():
+        raise WarehouseError(f"{final} is a folder: give --db a file path, e.g. data/bpu.duckdb")
+    if final.exists():
+        _check_regular(final)
+
+
 def info(con: duckdb.DuckDBPyConnection) -> WarehouseInfo:
     meta = dict(con.execute("SELECT key, value FROM _meta").fetchall())
     return WarehouseInfo(
@@ -122,9 +163,8 @@ def build(
     the last month the source holds completely (the demo knows it); by default it is the
     data's last month when its last date is that month's last day, else the month before.
     """
-    final = Path(path)
-    if final.is_dir():
-        raise WarehouseError(f"{final} is a folder: give --db a file path, e.g. data/bpu.duckdb")
+    final = _through_link(Path(path))
+    check_target(final)
     try:
         final.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
@@ -155,6 +195,27 @@ def build(
         for leftover in (tmp, Path(f"{tmp}.wal")):
             leftover.unlink(missing_ok=True)
         raise
+
+
+def _through_link(path: Path) -> Path:
+    """Where a build publishes: ``path``, or the file a symbolic link at ``path`` leads to (a
+    warehouse kept on another disk). Renaming over the link would replace it by a plain file
+    and leave the file it led to, which other links or tools may still use, with stale data;
+    built beside its target (the same disk: the rename stays atomic), the link keeps working.
+    A link whose folder is missing (a disk not mounted) is refused, not recreated."""
+    if not path.is_symlink():
+        return path
+    target = Path(os.path.realpath(path))
+    if target.is_symlink():
+        raise WarehouseError(
+            f"{path} is a symbolic link that leads round in a loop: fix it or remove it"
+        )
+    if not target.parent.is_dir():
+        raise WarehouseError(
+            f"{path} is a symbolic link to {target}, whose folder does not exist: mount the "
+            "disk it is on, or fix the link"
+        )
+    return target
 
 
 def insert(con: duckdb.DuckDBPyConnection, name: str, rows: Any) -> None:

@@ -28,8 +28,9 @@ class Scope:
 
 
 def check_code(code: str, what: str = "code") -> str:
-    """Reject codes that could not be a branch or region code (and could escape a path)."""
-    if not isinstance(code, str) or not _CODE.match(code):
+    """Reject codes that could not be a branch or region code (and could escape a path). The
+    whole text must match: ``$`` alone would let a trailing newline through."""
+    if not isinstance(code, str) or not _CODE.fullmatch(code):
         shown = code if isinstance(code, str) and len(code) <= 40 else f"{str(code)[:40]}…"
         raise ScopeError(
             f"{what} {shown!r} is not a valid code: use letters, digits, '_' or '-' (max 32), "
@@ -53,7 +54,7 @@ def _checked(scope: Scope) -> Scope:
     (which enforces the pattern) must not smuggle in ``../x`` or ``a/b``."""
     for column, what in (("branch_code", "branch"), ("region_code", "region")):
         for code in scope.branches[column].drop_duplicates():
-            if not isinstance(code, str) or not _CODE.match(code):
+            if not isinstance(code, str) or not _CODE.fullmatch(code):
                 shown = code if isinstance(code, str) and len(code) <= 40 else f"{code!s:.40}…"
                 raise ScopeError(
                     f"the warehouse holds {what} code {shown!r}, which is not a valid code "

@@ -13,6 +13,7 @@ from typing import Any, Literal, cast
 
 import pandas as pd
 
+from bpu_reports import outdir
 from bpu_reports.data.store import WarehouseInfo
 from bpu_reports.errors import ScopeError
 from bpu_reports.metrics import regions
@@ -139,14 +140,15 @@ def save_unit(u: Unit, path: Path, key: str) -> None:
     ``key`` (HMAC-SHA256), atomically."""
     body = pickle.dumps(u, protocol=pickle.HIGHEST_PROTOCOL)
     tag = hmac.new(bytes.fromhex(key), body, hashlib.sha256).digest()
-    # the unit holds unsuppressed small counts: readable by the batch's own user only
-    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-    path.parent.chmod(0o700)
-    tmp = path.with_name(f".{path.name}.tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW, 0o600)
-    with os.fdopen(fd, "wb") as fh:
-        fh.write(tag + body)
-    tmp.replace(path)
+    # the unit holds unsuppressed small counts: readable by the batch's own user only, in a
+    # folder of its own held open, so no link planted on the way can lead the file elsewhere
+    tmp = f".{path.name}.tmp"
+    with outdir.private_folder(path.parent) as folder:
+        flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC
+        fd = outdir.open_file(Path(tmp), flags, 0o600, dir_fd=folder)
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(tag + body)
+        os.replace(tmp, path.name, src_dir_fd=folder, dst_dir_fd=folder)
 
 
 def load_unit(path: Path, key: str | None = None) -> Unit:

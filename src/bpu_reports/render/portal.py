@@ -65,7 +65,29 @@ def _row(entry: dict[str, Any]) -> dict[str, Any]:
         "on_time_rate": _format(f.percent, k.get("on_time_rate")),
         "target_progress": _format(f.percent, k.get("target_progress")),
         "links": [(label, href) for label, href in links if _href(href)],
+        "stale": _stale(entry) if entry.get("status") != "ok" else None,
     }
+
+
+def _stale(entry: dict[str, Any]) -> dict[str, Any] | None:
+    """The previous version of a report that failed to re-render, when its files are still
+    there: offered under "versi lama" with the day it was made, never as the current one."""
+    stale = entry.get("stale")
+    if not isinstance(stale, dict) or not isinstance(stale.get("outputs"), dict):
+        return None
+    outputs = stale["outputs"]
+    links = [
+        (label.upper(), outputs[label])
+        for label in ("html", "pdf")
+        if label in outputs and _href(outputs[label])
+    ]
+    if not links:
+        return None
+    try:
+        made = dt.datetime.fromisoformat(str(stale.get("finished_at"))).strftime("%Y-%m-%d")
+    except ValueError:
+        made = ""
+    return {"links": links, "made": made}
 
 
 def _title(entry: dict[str, Any], kpis: dict[str, Any]) -> str:
@@ -127,10 +149,9 @@ def _period_view(period: str, data: dict[str, Any]) -> dict[str, Any]:
         row["report"] = _report_of(e)
         if len(reports[(e["kind"], e["code"])]) < 2:
             row["title"] = ""
-        row["links"] = [
-            (label, f"{period}/{href}" if not href.startswith(period) else href)
-            for label, href in row["links"]
-        ]
+        row["links"] = _under(period, row["links"])
+        if row["stale"]:
+            row["stale"]["links"] = _under(period, row["stale"]["links"])
         region["rows"].append(row)
     for region in regions.values():
         region["rows"].sort(
@@ -146,6 +167,13 @@ def _period_view(period: str, data: dict[str, Any]) -> dict[str, Any]:
         else False,
         "regions": [regions[k] for k in sorted(regions)],
     }
+
+
+def _under(period: str, links: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """Links relative to the portal (manifests hold them relative to the output folder)."""
+    return [
+        (label, href if href.startswith(period) else f"{period}/{href}") for label, href in links
+    ]
 
 
 def render_portal(out: Path) -> str:
@@ -166,5 +194,5 @@ def render_portal(out: Path) -> str:
 
 def write_portal(out: Path) -> Path:
     target = out / NAME
-    publish.write_text(target, render_portal(out))
+    publish.write_text(target, render_portal(out), root=out)  # not through a link at target
     return target

@@ -12,14 +12,13 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import os
-import shutil
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from bpu_reports import publish
+from bpu_reports import outdir, publish
 from bpu_reports.config import Settings
 from bpu_reports.data import store
 from bpu_reports.errors import BpuReportsError
@@ -27,7 +26,7 @@ from bpu_reports.metrics import check_period, compute, resolve, unit
 from bpu_reports.metrics.scope import Scope
 from bpu_reports.metrics.views import KEY_ENV, new_batch_key, save_unit
 from bpu_reports.period import Period
-from bpu_reports.run import executors, lock, manifest, plan, spec
+from bpu_reports.run import executors, lock, manifest, plan, spec, stop
 from bpu_reports.run.job import run_job
 
 log = logging.getLogger("bpu_reports.generate")
@@ -63,34 +62,31 @@ def resolve_period(
 def resolve_scope(con: Any, text: str) -> tuple[Scope, bool]:
     """``all``, a region code, or comma-separated branch codes; the flag says whether region
     reports belong to the batch (not for a hand-picked list of branches)."""
-    text = text.strip()
-    if text in ("", "all"):
+    from bpu_reports.errors import ScopeError
+
+    text = text.strip(" ")  # spaces around codes are fine; any other character is refused
+    codes = [c.strip(" ") for c in text.split(",") if c.strip(" ")]
+    if not codes:  # neither "0 reports" nor "everything"
+        raise ScopeError("--scope is empty: give all, a region code, or branch codes A,B")
+    if text == "all":
         return resolve(con), True
     if "," not in text:
         regions = set(resolve(con).branches.region_code)
         if text in regions:
             return resolve(con, region=text), True
-    codes = [c.strip() for c in text.split(",") if c.strip()]
     return resolve(con, codes=codes), False
 
 
 def sweep(folder: Path) -> int:
-    """Remove what a killed batch may have left: hidden temporary files and the work folder."""
-    removed = 0
-    if not folder.exists():
-        return 0
-    for path in folder.rglob(".*.tmp"):
-        path.unlink(missing_ok=True)
-        removed += 1
-    for path in folder.rglob(".*.ipynb"):
-        path.unlink(missing_ok=True)
-        removed += 1
-    if (folder / WORK).exists():
-        shutil.rmtree(folder / WORK, ignore_errors=True)
+    """Remove what a killed batch may have left: hidden temporary files and the work folder
+    (its metrics files hold unsuppressed small counts). Links are removed, never followed."""
+    removed = outdir.remove_hidden(folder, (".tmp", ".ipynb"))
+    if outdir.remove_tree(folder / WORK):
         removed += 1
     return removed
 
 
+@stop.stoppable
 def generate(
     settings: Settings,
     *,
@@ -127,6 +123,10 @@ def generate(
         con.close()
         raise
 
+    if executor == "local" or scheduler is None:  # a remote cluster sizes itself
+        workers, note = executors.cap_workers(workers)
+        if note:
+            log.warning(note)
     folder = out / str(month)
     try:
         with lock.exclusive(out):
@@ -135,65 +135,90 @@ def generate(
                 swept = sweep(folder)
                 if swept:
                     log.info("removed %d leftover(s) of an interrupted run", swept)
-                return _run(
-                    con,
-                    settings,
-                    month,
-                    run_spec,
-                    the_scope,
-                    with_regions,
-                    info,
-                    workers,
-                    executor,
-                    scheduler,
-                    force,
-                    progress,
-                    started,
-                )
+                batch = Batch(
+                    con, settings, month, run_spec, the_scope, with_regions, info,
+                    workers, executor, scheduler, progress,
+                )  # fmt: skip
+                return batch.run(force, started)
             finally:
                 os.environ.pop(KEY_ENV, None)
-                shutil.rmtree(folder / WORK, ignore_errors=True)
+                outdir.remove_tree(folder / WORK)
                 log.removeHandler(handler)
                 handler.close()
     finally:
         con.close()
 
 
-def _run(
-    con: Any,
-    settings: Settings,
-    month: Period,
-    run_spec: spec.RunSpec,
-    the_scope: Scope,
-    with_regions: bool,
-    info: store.WarehouseInfo,
-    workers: int,
-    executor: str,
-    scheduler: str | None,
-    force: bool,
-    progress: Callable[[dict[str, Any], int, int], None] | None,
-    started: float,
-) -> Summary:
-    out, folder, period = settings.out, settings.out / str(month), str(month)
-    jobs = plan.plan(run_spec, the_scope.branches, period, info.data_version, with_regions)
-    entries = manifest.load(folder)
-    todo = [
-        j for j in jobs if force or not manifest.is_current(entries.get(j.key), j.fingerprint, out)
-    ]
-    summary = Summary(period, skipped=len(jobs) - len(todo))
-    log.info(
-        "generate %s: %d reports, %d to run, %d unchanged; %s executor, %d worker(s)",
-        period,
-        len(jobs),
-        len(todo),
-        summary.skipped,
-        executor,
-        workers,
-    )
-    if todo:
+@dataclass
+class Batch:
+    """One period's batch once its inputs are checked: what it runs over and how."""
+
+    con: Any
+    settings: Settings
+    month: Period
+    run_spec: spec.RunSpec
+    scope: Scope
+    with_regions: bool
+    info: store.WarehouseInfo
+    workers: int
+    executor: str
+    scheduler: str | None
+    progress: Callable[[dict[str, Any], int, int], None] | None
+
+    @property
+    def folder(self) -> Path:
+        return self.settings.out / str(self.month)
+
+    def run(self, force: bool, started: float) -> Summary:
+        """Plan, skip the unchanged reports (unless ``force``), run the others, publish the
+        portal. On a stop (``run.stop``), what finished is in the manifest and the portal,
+        and ``Interrupted`` says how many did and did not run."""
+        out, period = self.settings.out, str(self.month)
+        jobs = plan.plan(
+            self.run_spec, self.scope.branches, period, self.info.data_version, self.with_regions
+        )
+        entries = manifest.load(self.folder)
+        todo = [
+            j
+            for j in jobs
+            if force or not manifest.is_current(entries.get(j.key), j.fingerprint, out)
+        ]
+        summary = Summary(period, skipped=len(jobs) - len(todo))
+        log.info(
+            "generate %s: %d reports, %d to run, %d unchanged; %s executor, %d worker(s)",
+            period,
+            len(jobs),
+            len(todo),
+            summary.skipped,
+            self.executor,
+            self.workers,
+        )
+        try:
+            self.run_jobs(todo, entries, summary)
+        except stop.Interrupted as exc:
+            exc.done = summary.ok + summary.failed
+            exc.not_run = len(todo) - exc.done
+            log.info("%s", exc)  # the console gets it once, from the command line
+            sweep(self.folder)  # what the reports cut short had staged
+            _publish_portal(out)
+            raise
+        _publish_portal(out)
+        summary.seconds = time.perf_counter() - started
+        log.info("%s in %.1f s", summary.line, summary.seconds)
+        return summary
+
+    def run_jobs(
+        self, todo: list[plan.Job], entries: dict[str, dict[str, Any]], summary: Summary
+    ) -> None:
+        """Compute the scope's metrics once, run ``todo`` on the executor, and record each
+        result in the manifest and ``summary`` as it arrives."""
+        period = str(self.month)
+        if not todo:
+            manifest.save(self.folder, period, self.info, entries)
+            return
         t = time.perf_counter()
-        metrics = compute(con, month, the_scope)
-        work = folder / WORK
+        metrics = compute(self.con, self.month, self.scope)
+        work = self.folder / WORK
         # the kernels load only metrics files signed with this batch's key (never a file
         # a user points at); workers and their kernels inherit it through the environment
         key = os.environ[KEY_ENV] = new_batch_key()
@@ -205,10 +230,10 @@ def _run(
             calls.append(
                 (
                     job.to_dict(),
-                    str(out.resolve()),
+                    str(self.settings.out.resolve()),
                     str(path.resolve()),
-                    run_spec.cell_timeout,
-                    str(settings.db.resolve()),
+                    self.run_spec.cell_timeout,
+                    str(self.settings.db.resolve()),
                     key,
                 )
             )
@@ -218,13 +243,17 @@ def _run(
             time.perf_counter() - t,
         )
         results: Iterator[dict[str, Any]]
-        if executor == "dask":
-            results = executors.run_dask(run_job, calls, workers, scheduler)
+        if self.executor == "dask":
+            results = executors.run_dask(run_job, calls, self.workers, self.scheduler)
         else:
-            results = executors.run_local(run_job, calls, workers)
+            results = executors.run_local(run_job, calls, self.workers)
         for done, entry in enumerate(results, start=1):
+            if entry["status"] != "ok":
+                kept = manifest.stale(entries.get(entry["key"]), self.settings.out)
+                if kept:
+                    entry["stale"] = kept
             entries[entry["key"]] = entry
-            manifest.save(folder, period, info, entries)
+            manifest.save(self.folder, period, self.info, entries)
             if entry["status"] == "ok":
                 summary.ok += 1
                 log.info("ok      %-28s %6.1f s", entry["key"], entry["seconds"])
@@ -232,14 +261,8 @@ def _run(
                 summary.failed += 1
                 summary.failures.append(entry)
                 log.error("FAILED  %-28s %s", entry["key"], entry["error"]["message"])
-            if progress:
-                progress(entry, done, len(todo))
-    else:
-        manifest.save(folder, period, info, entries)
-    _publish_portal(out)
-    summary.seconds = time.perf_counter() - started
-    log.info("%s in %.1f s", summary.line, summary.seconds)
-    return summary
+            if self.progress:
+                self.progress(entry, done, len(todo))
 
 
 def _publish_portal(out: Path) -> None:
@@ -249,10 +272,20 @@ def _publish_portal(out: Path) -> None:
 
 
 def _log_file(folder: Path) -> logging.Handler:
-    logs = folder / "logs"
-    publish.make_folder(logs)
+    """The batch's log file. The first thing the batch writes after the lock, so it checks
+    first the paths every report of the period shares: a symbolic link at any of them would
+    lead the batch's writes and deletions elsewhere, and refuses the batch (nothing written)."""
+    from bpu_reports.render.portal import NAME as PORTAL
+
+    out, logs = folder.parent, folder / "logs"
+    shared = (logs, folder / WORK, folder / manifest.NAME, folder / "_failed", out / PORTAL)
+    outdir.refuse_links(out, *shared)
+    publish.make_folder(logs, out)
     stamp = dt.datetime.now().strftime("%Y%m%dT%H%M%S")
-    handler = logging.FileHandler(logs / f"generate-{stamp}.log", encoding="utf-8")
+    path = logs / f"generate-{stamp}.log"
+    handler = logging.FileHandler(path, encoding="utf-8", delay=True)
+    fd = outdir.open_file(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND)
+    handler.stream = os.fdopen(fd, "a", encoding="utf-8")  # opened here: never through a link
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)-7s %(message)s"))
     log.addHandler(handler)
     log.setLevel(logging.INFO)

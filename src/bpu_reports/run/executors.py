@@ -13,7 +13,10 @@ import os
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
+import psutil
+
 from bpu_reports.errors import BpuReportsError
+from bpu_reports.run import stop
 
 
 class ExecutorError(BpuReportsError):
@@ -22,6 +25,27 @@ class ExecutorError(BpuReportsError):
 
 def default_workers() -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+
+
+WORKER_MEMORY = 512 * 2**20
+"""What one local worker needs at its peak: the worker, its kernel server and a kernel
+rendering a report (430 MiB proportional set size measured on the Bali monthly reports)."""
+
+
+def cap_workers(requested: int) -> tuple[int, str | None]:
+    """``requested`` local workers, or as many as this machine's cores and available memory
+    hold, whichever is fewer; the note says why when it caps. More workers than cores only
+    contend for them, and more than memory holds swap or meet the out-of-memory killer."""
+    cores = default_workers()
+    available = psutil.virtual_memory().available
+    cap = max(1, min(cores, available // WORKER_MEMORY))
+    if requested <= cap:
+        return requested, None
+    return cap, (
+        f"--workers {requested}: using {cap} ({cores} core(s), "
+        f"{available / 2**30:.1f} GiB of memory available, about "
+        f"{WORKER_MEMORY / 2**30:.1f} GiB per worker)"
+    )
 
 
 def _check_workers(workers: int) -> int:
@@ -38,15 +62,18 @@ def run_local(
     if not calls:
         return
     context = multiprocessing.get_context("spawn")
-    with cf.ProcessPoolExecutor(max_workers=min(workers, len(calls)), mp_context=context) as pool:
+    pool = cf.ProcessPoolExecutor(
+        max_workers=min(workers, len(calls)),
+        mp_context=context,
+        initializer=stop.worker_started,
+    )
+    try:
         futures = [pool.submit(fn, *args) for args in calls]
-        try:
-            for future in cf.as_completed(futures):
-                yield future.result()
-        except BaseException:
-            for future in futures:
-                future.cancel()
-            raise
+        for future in cf.as_completed(futures):
+            yield future.result()
+    finally:
+        # on a stop (``run.stop``) the workers are already gone: nothing is left to wait for
+        pool.shutdown(wait=True, cancel_futures=True)
 
 
 def run_dask(

@@ -142,7 +142,7 @@ def _set_filters(filters: list[Any]) -> None:
     warnings._filters_mutated()  # type: ignore[attr-defined]  # forget warnings already shown
 
 
-def _die_with_parent() -> None:
+def die_with_parent() -> None:
     """Get SIGKILL when the parent dies, so no kernel outlives its batch (Linux prctl)."""
     try:
         import ctypes
@@ -159,7 +159,8 @@ def _become_kernel(request: dict[str, Any], preloaded: Preloaded, channels: list
     code = 0
     try:
         os.setsid()  # as jupyter_client's launcher: interrupts reach the kernel's process group
-        _die_with_parent()
+        die_with_parent()
+        signal.signal(signal.SIGINT, signal.default_int_handler)  # as a new interpreter has
         for fd in channels:
             os.close(fd)
         # stdin: as the launcher leaves it, a pipe whose writer is closed (not our requests)
@@ -248,7 +249,9 @@ class Children:
 
 
 def serve(reply_fd: int) -> None:
-    _die_with_parent()
+    die_with_parent()
+    # Ctrl-C at a terminal is for the batch, which ends the server by closing its input
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     # as ipykernel_launcher: the working directory (here: the script's folder) is not on the
     # path while modules load; the kernel's init_path puts '' back
     if sys.path and Path(sys.path[0]) == Path(__file__).parent:

@@ -7,6 +7,7 @@ unknown parameter to warn about): the plan's, the batch's ``metrics_file`` and t
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import time
 import traceback
@@ -24,10 +25,10 @@ def job_parameters(
     notebook: Path, planned: dict[str, Any], metrics_file: str, db: str
 ) -> tuple[dict[str, Any], dict[str, Any]]:
     """What the kernel gets, and what the saved notebooks show: the names ``notebook``
-    declares among the plan's parameters, ``metrics_file`` and ``db`` (unless the spec set
-    it); the saved notebooks show the same without ``metrics_file``."""
+    declares among the plan's parameters, ``metrics_file`` and ``db`` (the batch's own: a spec
+    cannot set either); the saved notebooks show the same without ``metrics_file``."""
     declared = report_parameters.declared(notebook)
-    offered = {"db": db, **planned, "metrics_file": metrics_file}
+    offered = {**planned, "db": db, "metrics_file": metrics_file}
     given = {k: v for k, v in offered.items() if k in declared}
     # the batch's metrics file is deleted after the run: saved copies leave the notebook's
     # own default (empty: read the warehouse) in place
@@ -111,8 +112,10 @@ def run_job(
         entry.update(
             status="ok",
             outputs={k: str(Path(v).relative_to(root)) for k, v in outcome.outputs.items()},
+            digests=outcome.digests,
             kpis=outcome.kpis,
             timings={k: round(v, 3) for k, v in outcome.seconds.items()},
         )
     entry["seconds"] = round(time.perf_counter() - started, 3)
+    entry["finished_at"] = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
     return entry

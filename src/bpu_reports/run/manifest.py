@@ -4,6 +4,7 @@ after every finished report so a killed batch loses nothing it had finished."""
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 from pathlib import Path
 from typing import Any
@@ -39,7 +40,36 @@ def save(
 
 
 def is_current(entry: dict[str, Any] | None, fingerprint: str, out: Path) -> bool:
-    """A finished report with the same fingerprint whose files are all still there."""
+    """A finished report with the same fingerprint whose files are on disk as the batch
+    wrote them (same sha256): one another command rewrote since (``bpu-reports run`` into the
+    same folder, in another language or from another warehouse) is not current."""
     if not entry or entry.get("status") != "ok" or entry.get("fingerprint") != fingerprint:
         return False
-    return all((out / rel).is_file() for rel in entry.get("outputs", {}).values())
+    outputs, digests = entry.get("outputs"), entry.get("digests")
+    if not isinstance(outputs, dict) or not isinstance(digests, dict) or not outputs:
+        return False
+    return all(_digest(out / rel) == digests.get(kind) for kind, rel in outputs.items())
+
+
+def stale(previous: dict[str, Any] | None, out: Path) -> dict[str, Any] | None:
+    """When a report fails to re-render, what of its previous version is still on disk: its
+    files and when they were made, for the portal to offer as stale (never as current)."""
+    if not previous:
+        return None
+    if previous.get("status") != "ok":
+        return previous.get("stale")  # failed again: the same older version
+    outputs = previous.get("outputs")
+    if not isinstance(outputs, dict):
+        return None
+    kept = {kind: rel for kind, rel in outputs.items() if (out / rel).is_file()}
+    if not kept:
+        return None
+    return {"outputs": kept, "finished_at": previous.get("finished_at")}
+
+
+def _digest(path: Path) -> str | None:
+    try:
+        with path.open("rb") as fh:
+            return hashlib.file_digest(fh, "sha256").hexdigest()
+    except OSError:
+        return None

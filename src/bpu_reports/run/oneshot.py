@@ -8,14 +8,22 @@ from typing import Any
 
 from bpu_reports.config import Settings
 from bpu_reports.data import store
-from bpu_reports.errors import BpuReportsError, ParameterError
+from bpu_reports.errors import BpuReportsError, Interrupted, ParameterError
 from bpu_reports.metrics import check_period, resolve
 from bpu_reports.period import Period
 from bpu_reports.report import formats as fmt
-from bpu_reports.run import parameters
+from bpu_reports.run import parameters, stop
 from bpu_reports.run.single import FORMATS, Outcome, run_report
 
 DEMO_PERIOD = "2017-07"
+INTERNAL = {
+    "db": "-p db=… is not a report parameter here: give the warehouse with --db "
+    "(the branch and period are checked against it)",
+    "metrics_file": "-p metrics_file=… is set by the monthly batch only "
+    "(`bpu-reports generate`): remove it; run reads the warehouse given by --db",
+}
+"""Parameters ``run`` sets itself: refused as ``-p``, so no report reads data other than
+what the command checked, nor a file a user points at."""
 
 
 def parse_formats(text: str) -> tuple[str, ...]:
@@ -49,6 +57,9 @@ def run_one(
     kind, code = ("branch", branch) if branch is not None else ("region", region)
     assert code is not None
     extra = parameters.parse_assignments(list(assignments))
+    internal = sorted(set(extra) & set(INTERNAL))
+    if internal:
+        raise ParameterError(INTERNAL[internal[0]])
     given: dict[str, Any] = {kind: code, "period": str(month), "lang": lang}
     clash = sorted(set(extra) & set(given))
     if clash:
@@ -62,7 +73,7 @@ def run_one(
             f"{notebook.name} is not a {kind} report (it has no '{kind}' parameter): use --{other}"
         )
     values = {**given, **extra}
-    if "db" in declared and "db" not in extra:
+    if "db" in declared:
         values["db"] = str(settings.db.resolve())
     typed = parameters.validate(notebook, values)
 
@@ -78,17 +89,22 @@ def run_one(
         else scope.branches.iloc[0].region_name
     )
     title = f"{name} — {fmt.month(month, typed.get('lang', 'id'))}"
-    return run_report(
-        notebook,
-        kind=kind,
-        code=code,
-        period=str(month),
-        lang=typed.get("lang", lang),
-        parameters=typed,
-        out=settings.out,
-        formats=chosen,
-        title=title,
-    )
+    with stop.on_signals():
+        try:
+            return run_report(
+                notebook,
+                kind=kind,
+                code=code,
+                period=str(month),
+                lang=typed.get("lang", lang),
+                parameters=typed,
+                out=settings.out,
+                formats=chosen,
+                title=title,
+            )
+        except Interrupted as exc:  # the report was not written: nothing half-done is left
+            exc.not_run = 1
+            raise
 
 
 def demo(settings: Settings, say: Callable[[str], None], run_batch: Callable[..., Any]) -> Path:

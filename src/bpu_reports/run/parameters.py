@@ -16,6 +16,7 @@ import nbformat
 from papermill.translators import papermill_translators
 from pydantic import AfterValidator, BaseModel, ConfigDict, ValidationError, create_model
 
+from bpu_reports.config import checked_path
 from bpu_reports.errors import ParameterError
 from bpu_reports.metrics.scope import check_code
 from bpu_reports.period import Period
@@ -45,10 +46,19 @@ _INFERRED: dict[str, Any] = {"int": int, "float": float, "bool": bool, "str": st
 
 def declared(notebook: Path) -> dict[str, dict[str, Any]]:
     """The notebook's parameters (name → papermill's inspection record)."""
+    checked_path(notebook, "notebook")
     if not notebook.exists():
         raise ParameterError(f"notebook {notebook} does not exist: check the path")
+    if not notebook.is_file() and not notebook.is_dir():  # reading a FIFO would block
+        raise ParameterError(
+            f"notebook {notebook} is not a regular file (a FIFO or a device): give an .ipynb file"
+        )
     try:
         nb = nbformat.read(notebook, as_version=4)
+    except PermissionError:
+        raise ParameterError(
+            f"cannot read notebook {notebook}: permission denied: give yourself read access to it"
+        ) from None
     except Exception as exc:  # nbformat raises several unrelated types for bad files
         raise ParameterError(f"{notebook} is not a readable notebook: {exc}") from exc
     tagged = [c for c in nb.cells if "parameters" in c.get("metadata", {}).get("tags", [])]

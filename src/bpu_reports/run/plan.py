@@ -14,7 +14,7 @@ import pandas as pd
 
 import bpu_reports
 from bpu_reports._version import __version__
-from bpu_reports.run.spec import RunSpec
+from bpu_reports.run.spec import RunSpec, output_stems
 
 NOT_FINGERPRINTED = ("db", "metrics_file")
 """Parameters that say where things are, not what the report shows."""
@@ -82,12 +82,7 @@ def plan(
             units = [(b.branch_code, b.branch_name, b.region_code) for b in branches.itertuples()]
         else:
             units = [(r.region_code, r.region_name, r.region_code) for r in regions.itertuples()]
-        for lang in report.languages:
-            stem = (
-                report.notebook.stem
-                if lang == report.languages[0]
-                else f"{report.notebook.stem}.{lang}"
-            )
+        for lang, stem in zip(report.languages, output_stems(report), strict=True):
             for code, name, region_code in units:
                 params = {**report.parameters, report.per: code, "period": period, "lang": lang}
                 jobs.append(

@@ -11,6 +11,7 @@ from rich.console import Console
 from rich.logging import RichHandler
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
+from rich.text import Text
 
 from bpu_reports.config import Settings
 from bpu_reports.run.batch import Summary, generate, log
@@ -46,7 +47,7 @@ def _with_bar(settings: Settings, console: Console, options: dict[str, Any]) -> 
         TextColumn("[bold]{task.description}"),
         BarColumn(),
         MofNCompleteColumn(),
-        TextColumn("{task.fields[status]}"),
+        TextColumn("{task.fields[status]}", markup=False),  # holds report keys: plain text
         TimeRemainingColumn(),
     )
     with Progress(*columns, console=console, transient=False) as bar:
@@ -68,6 +69,9 @@ def _print_summary(console: Console, summary: Summary) -> None:
         table.add_column("executed notebook")
         for f in summary.failures:
             err = f["error"]
-            table.add_row(f["key"], err["message"], err.get("notebook") or "—")
+            # keys, messages and paths are text, never markup ("[/]" in a name must not crash)
+            table.add_row(Text(f["key"]), Text(err["message"]), Text(err.get("notebook") or "—"))
         console.print(table)
-    console.print(f"{summary.period}: {summary.line} in {summary.seconds:.1f} s", soft_wrap=True)
+    console.print(
+        Text(f"{summary.period}: {summary.line} in {summary.seconds:.1f} s"), soft_wrap=True
+    )

@@ -3,6 +3,7 @@ notebook to HTML and PDF, publish the files atomically (SPEC §4 layout)."""
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import time
 from dataclasses import dataclass, field
@@ -17,7 +18,7 @@ from papermill.exceptions import PapermillExecutionError
 from papermill.translators import papermill_translators
 
 from bpu_reports import publish
-from bpu_reports.errors import BpuReportsError
+from bpu_reports.errors import BpuReportsError, Interrupted
 from bpu_reports.render.html import to_html
 from bpu_reports.render.pdf import to_pdf
 from bpu_reports.report.kpi import MIMETYPE as KPI_MIMETYPE
@@ -47,6 +48,7 @@ class Outcome:
     period: str
     lang: str
     outputs: dict[str, str] = field(default_factory=dict)
+    digests: dict[str, str] = field(default_factory=dict)  # sha256 of each file published
     kpis: dict[str, Any] = field(default_factory=dict)
     seconds: dict[str, float] = field(default_factory=dict)
 
@@ -77,7 +79,7 @@ def execute(
     (also when a cell fails, with the error in it). An error in a cell tagged
     ``raises-exception`` is expected, as nbclient and JupyterLab's test tools treat it: the
     run goes on and does not fail; any other error raises ``PapermillExecutionError``."""
-    output.parent.mkdir(parents=True, exist_ok=True)
+    publish.make_folder(output.parent)
     try:
         return _papermill(notebook, parameters, output, timeout)
     except PapermillExecutionError:
@@ -147,9 +149,10 @@ def run_report(
     shown = parameters if shown is None else shown
     stem = stem or notebook.stem
     base = layout(out, period, code, stem)
+    failed = failed_path(out, period, code, stem)  # both checked before a kernel starts
     outcome = Outcome(notebook.name, kind, code, period, lang)
     t0 = time.perf_counter()
-    scratch = publish.scratch_path(base.parent / f"{base.name}.ipynb", suffix=".ipynb")
+    scratch = publish.scratch_path(base.parent / f"{base.name}.ipynb", ".ipynb", root=out)
     try:
         nb = execute(notebook, parameters, scratch, timeout)
     except PapermillExecutionError as exc:
@@ -158,19 +161,22 @@ def run_report(
             f"{exc.ename}: {exc.evalue}",
             cell=exc.exec_count,
             ename=exc.ename,
-            kept=_keep(scratch, failed_path(out, period, code, stem), shown),
+            kept=_keep(scratch, failed, shown, out),
         ) from exc
+    except Interrupted:  # stopped by a signal (run.stop): not a failure of the report
+        raise
     except Exception as exc:  # the kernel died, a cell timed out, the kernel did not start
         message = (
             f"{notebook.name} for {code} {period} failed: {type(exc).__name__}: "
             f"{str(exc).strip().splitlines()[0] if str(exc).strip() else ''}"
         )
-        target = failed_path(out, period, code, stem)
-        kept = _keep(scratch, target, shown) or _keep_input(notebook, shown, message, target)
+        kept = _keep(scratch, failed, shown, out) or _keep_input(
+            notebook, shown, message, failed, out
+        )
         raise ReportFailed(message, cell=None, ename=type(exc).__name__, kept=kept) from exc
     finally:
         scratch.unlink(missing_ok=True)
-    failed_path(out, period, code, stem).unlink(missing_ok=True)  # an earlier failure is mended
+    failed.unlink(missing_ok=True)  # an earlier failure is mended
     outcome.seconds["execute"] = time.perf_counter() - t0
     outcome.kpis = read_kpis(nb)
     title = title or f"{code} {period}"
@@ -186,9 +192,10 @@ def run_report(
         files["pdf"] = to_pdf(to_html(nb, lang=lang, title=title, variant="print"))
         outcome.seconds["pdf"] = time.perf_counter() - t
     targets = {base.parent / f"{base.name}.{suffix}": data for suffix, data in files.items()}
-    publish.write_all(targets)
+    publish.write_all(targets, root=out)
     sign(saved)
     outcome.outputs = {suffix: str(base.parent / f"{base.name}.{suffix}") for suffix in files}
+    outcome.digests = {suffix: hashlib.sha256(data).hexdigest() for suffix, data in files.items()}
     return outcome
 
 
@@ -223,7 +230,7 @@ def sign(nb: nbformat.NotebookNode) -> bool:
     return True
 
 
-def _keep(scratch: Path, target: Path, shown: dict[str, Any]) -> Path | None:
+def _keep(scratch: Path, target: Path, shown: dict[str, Any], out: Path) -> Path | None:
     """Keep the executed notebook papermill wrote (with its error) under ``_failed/``, its
     parameters set to ``shown`` and signed."""
     if not scratch.exists() or scratch.stat().st_size == 0:
@@ -231,15 +238,17 @@ def _keep(scratch: Path, target: Path, shown: dict[str, Any]) -> Path | None:
     try:
         nb = rerunnable(nbformat.read(scratch, as_version=4), shown)
     except Exception:  # half-written: keep it as it is
-        target.parent.mkdir(parents=True, exist_ok=True)
+        publish.make_folder(target.parent, out)
         scratch.replace(target)
         return target
-    publish.write_text(target, nbformat.writes(nb))
+    publish.write_text(target, nbformat.writes(nb), out)
     sign(nb)
     return target
 
 
-def _keep_input(notebook: Path, shown: dict[str, Any], message: str, target: Path) -> Path | None:
+def _keep_input(
+    notebook: Path, shown: dict[str, Any], message: str, target: Path, out: Path
+) -> Path | None:
     """When papermill saved nothing (the kernel died, a cell timed out), keep the notebook
     with this report's parameters injected and the error on top, to rerun by hand."""
     try:
@@ -251,7 +260,7 @@ def _keep_input(notebook: Path, shown: dict[str, Any], message: str, target: Pat
         note = nbformat.v4.new_markdown_cell(f"**This report failed:** {message}")
         note.metadata["tags"] = ["bpu-error"]
         nb.cells.insert(0, note)
-        publish.write_text(target, nbformat.writes(nb))
+        publish.write_text(target, nbformat.writes(nb), out)
         sign(nb)
     except Exception:  # keeping a copy is a courtesy; the failure is recorded anyway
         return None

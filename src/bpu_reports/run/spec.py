@@ -9,6 +9,7 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from bpu_reports.config import checked_path
 from bpu_reports.errors import BpuReportsError
 from bpu_reports.run import parameters as report_parameters
 
@@ -46,6 +47,12 @@ class RunSpec(BaseModel):
 
 def load(path: Path) -> RunSpec:
     """Read and validate a run spec; notebook paths are relative to the spec's own folder."""
+    checked_path(path, "--spec")
+    if path.exists() and not path.is_file() and not path.is_dir():  # reading a FIFO blocks
+        raise SpecError(
+            f"run spec {path} is not a regular file (a FIFO or a device): pass --spec with a "
+            "YAML file"
+        )
     try:
         raw = yaml.safe_load(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
@@ -57,6 +64,10 @@ def load(path: Path) -> RunSpec:
         ) from None
     except UnicodeDecodeError:
         raise SpecError(f"run spec {path} is not UTF-8 text: save it as a YAML text file") from None
+    except PermissionError:
+        raise SpecError(
+            f"cannot read run spec {path}: permission denied: give yourself read access to it"
+        ) from None
     except OSError as exc:
         raise SpecError(f"cannot read run spec {path}: {exc.strerror or exc}") from None
     except yaml.YAMLError as exc:
@@ -83,11 +94,36 @@ def load(path: Path) -> RunSpec:
             raise SpecError(f"{path}: reports.{i}.notebook {report.notebook} is not a file")
         typed = _check_parameters(path, i, report, notebook)
         reports.append(report.model_copy(update={"notebook": notebook, "parameters": typed}))
+    _check_outputs(path, reports)
     return spec.model_copy(update={"reports": tuple(reports)})
 
 
-SET_BY_THE_BATCH = ("branch", "region", "period", "lang", "metrics_file")
-"""Parameters every batch job receives from the plan, never from a spec's ``parameters``."""
+def output_stems(report: ReportSpec) -> list[str]:
+    """The file stems a report writes in each office's folder: the notebook's name for its
+    first language, ``NAME.LANG`` for the others (as ``plan`` keys its jobs)."""
+    stem = report.notebook.stem
+    return [stem if i == 0 else f"{stem}.{lang}" for i, lang in enumerate(report.languages)]
+
+
+def _check_outputs(path: Path, reports: list[ReportSpec]) -> None:
+    """Two reports of the same ``per`` writing the same stem would overwrite each other's
+    files (and share one manifest entry): refused before anything runs."""
+    seen: dict[tuple[str, str], int] = {}
+    for i, report in enumerate(reports):
+        for stem in output_stems(report):
+            first = seen.setdefault((report.per, stem), i)
+            if first != i:
+                raise SpecError(
+                    f"{path}: reports.{first} and reports.{i} both write the {report.per} "
+                    f"report {stem} ({report.notebook.name}): they would overwrite each "
+                    "other's files; remove one, or give them different languages"
+                )
+
+
+SET_BY_THE_BATCH = ("branch", "region", "period", "lang", "metrics_file", "db")
+"""Parameters every batch job receives from the plan, never from a spec's ``parameters``
+(``db`` too: the batch checks the scope and period against ``--db``, so a report must read
+that warehouse and no other)."""
 
 
 def _check_parameters(path: Path, i: int, report: ReportSpec, notebook: Path) -> dict[str, Any]:
@@ -107,7 +143,7 @@ def _check_parameters(path: Path, i: int, report: ReportSpec, notebook: Path) ->
     clash = sorted(set(report.parameters) & set(SET_BY_THE_BATCH))
     if clash:
         raise SpecError(
-            f"{where}.parameters.{clash[0]}: set by the batch (per, --period, languages), "
+            f"{where}.parameters.{clash[0]}: set by the batch (per, --period, languages, --db), "
             "remove it from the spec"
         )
     try:

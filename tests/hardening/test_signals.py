@@ -1,0 +1,198 @@
+"""Clean stops under a scheduler (``run.stop``): SIGTERM from systemd or cron, SIGINT from
+Ctrl-C at a terminal.
+
+A real ``bpu-reports generate`` runs as a subprocess in its own session, with two workers on
+four Bali branches: DPS finishes in seconds, JMB and KLK sleep in a cell, SGR waits its turn.
+Once DPS is in the manifest the batch gets the signal. Every process of the batch (workers,
+kernel servers, kernels: found by a marker in their environment) must be gone within 10 s,
+and the batch must say in one line what it did and did not do.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+
+import psutil
+import pytest
+from hardening_support import LIGHT_NB, leftovers
+
+pytestmark = pytest.mark.slow
+
+SCOPE = "DPS,JMB,KLK,SGR"
+MARKER = "BPU_REPORTS_TEST_BATCH"
+
+
+def _spec(folder: Path) -> Path:
+    spec = folder / "slow.yaml"
+    spec.write_text(
+        f"reports:\n  - notebook: {LIGHT_NB}\n    per: branch\n    formats: [html]\n"
+        "    parameters:\n      hang_on: JMB,KLK\n"
+    )
+    return spec
+
+
+def _processes(marker: str) -> list[psutil.Process]:
+    """Every live process whose environment carries ``marker`` (a batch's whole tree,
+    including kernels in their own sessions, wherever they were reparented)."""
+    found = []
+    for process in psutil.process_iter():
+        try:
+            if process.status() == psutil.STATUS_ZOMBIE:
+                continue
+            if process.environ().get(MARKER) == marker:
+                found.append(process)
+        except psutil.Error:
+            continue
+    return found
+
+
+def _ok_entries(out: Path) -> dict[str, dict]:
+    try:
+        data = json.loads((out / "2017-07" / "manifest.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return {e["key"]: e for e in data["reports"] if e["status"] == "ok"}
+
+
+def _generate(db: Path, out: Path, spec: Path, marker: str, **env: str) -> subprocess.Popen:
+    argv = [
+        "--db", str(db), "--out", str(out), "--quiet", "generate", "--period", "2017-07",
+        "--scope", SCOPE, "--spec", str(spec), "--workers", "2",
+    ]  # fmt: skip
+    return subprocess.Popen(
+        [sys.executable, "-m", "bpu_reports", *argv],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,  # as cron or systemd start a job: its own process group
+        env={**os.environ, MARKER: marker, **env},
+    )
+
+
+def _wait_for_dps(batch: subprocess.Popen, out: Path, marker: str) -> None:
+    """Until DPS is in the manifest and JMB and KLK are asleep in their kernels."""
+    deadline = time.monotonic() + 240
+    while "DPS/light_report" not in _ok_entries(out):
+        assert batch.poll() is None, batch.communicate()
+        assert time.monotonic() < deadline, "DPS never finished"
+        time.sleep(0.2)
+    time.sleep(2)
+    assert len(_processes(marker)) >= 5  # the batch, 2 workers, their kernel servers, kernels
+
+
+def _all_gone_within_10_s(marker: str) -> bool:
+    gone_by = time.monotonic() + 10
+    while _processes(marker) and time.monotonic() < gone_by:
+        time.sleep(0.2)
+    return _processes(marker) == []
+
+
+@pytest.mark.parametrize(
+    ("signum", "exit_code", "to_group"),
+    [(signal.SIGTERM, 143, False), (signal.SIGINT, 130, True)],
+    ids=["SIGTERM", "SIGINT-ctrl-c"],
+)
+def test_a_signal_stops_the_batch_cleanly(bali_db, tmp_path, signum, exit_code, to_group):
+    """SIGTERM to the batch (as systemd and cron send it), SIGINT to its whole process group
+    (as a terminal's Ctrl-C does): one line, the shell's exit code, no process left, what
+    finished kept, nothing half-written; the next run does the rest."""
+    out, spec, marker = tmp_path / "out", _spec(tmp_path), uuid.uuid4().hex
+    batch = _generate(bali_db, out, spec, marker)
+    try:
+        _wait_for_dps(batch, out, marker)
+        if to_group:
+            os.killpg(batch.pid, signum)
+        else:
+            batch.send_signal(signum)
+        _, err = batch.communicate(timeout=60)
+    finally:
+        if batch.poll() is None:
+            os.killpg(batch.pid, signal.SIGKILL)
+            batch.communicate()
+
+    assert batch.returncode == exit_code, err
+    assert err.strip().splitlines() == ["interrupted: 1 done, 3 not run; run again to finish"]
+    assert _all_gone_within_10_s(marker)
+    assert list(_ok_entries(out)) == ["DPS/light_report"]
+    assert leftovers(out) == []  # no temporary file, no work folder
+    for code in ("JMB", "KLK", "SGR"):
+        assert not (out / "2017-07" / code).exists() or not any((out / "2017-07" / code).iterdir())
+    portal = (out / "index.html").read_text(encoding="utf-8")
+    assert "DPS/light_report.html" in portal
+
+    if signum == signal.SIGINT:
+        return  # the next run is the same after either signal
+    # run again to finish: DPS is unchanged, the three others run now
+    again = _generate(bali_db, out, spec, marker, LIGHT_REPORT_NO_HANG="1")
+    _, err = again.communicate(timeout=300)
+    assert again.returncode == 0, err
+    assert sorted(_ok_entries(out)) == [f"{c}/light_report" for c in SCOPE.split(",")]
+    log = sorted((out / "2017-07" / "logs").glob("generate-*.log"))[-1].read_text()
+    assert "4 reports, 3 to run, 1 unchanged" in log
+
+
+def test_a_signal_stops_a_single_run_cleanly(bali_db, tmp_path):
+    """``bpu-reports run`` stopped while a cell runs: exit 143, one line, its kernel server
+    and kernel gone, no report file and no temporary file."""
+    out, marker = tmp_path / "out", uuid.uuid4().hex
+    argv = [
+        "--db", str(bali_db), "--out", str(out), "run", str(LIGHT_NB), "--branch", "JMB",
+        "--period", "2017-07", "--format", "html", "-p", "hang_on=JMB",
+    ]  # fmt: skip
+    one = subprocess.Popen(
+        [sys.executable, "-m", "bpu_reports", *argv],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+        env={**os.environ, MARKER: marker},
+    )
+    try:
+        deadline = time.monotonic() + 120
+        while len(_processes(marker)) < 3:  # the command, its kernel server, the kernel
+            assert one.poll() is None, one.communicate()
+            assert time.monotonic() < deadline, "the kernel never started"
+            time.sleep(0.2)
+        time.sleep(3)  # the kernel is in the sleeping cell
+        one.send_signal(signal.SIGTERM)
+        stdout, err = one.communicate(timeout=60)
+    finally:
+        if one.poll() is None:
+            os.killpg(one.pid, signal.SIGKILL)
+            one.communicate()
+    assert one.returncode == 143, err
+    assert stdout == ""
+    assert err.strip().splitlines() == ["interrupted: 0 done, 1 not run; run again to finish"]
+    assert _all_gone_within_10_s(marker)
+    assert [p for p in out.rglob("*") if p.is_file()] == []
+
+
+def test_a_killed_batch_takes_its_workers_and_kernels_with_it(bali_db, tmp_path):
+    """``kill -9`` of the batch alone (no cleanup can run): its workers die with it, their
+    kernel servers with them, and the kernels with those (Linux parent-death signals); the
+    next run sweeps the work folder and finishes the month."""
+    out, spec, marker = tmp_path / "out", _spec(tmp_path), uuid.uuid4().hex
+    batch = _generate(bali_db, out, spec, marker)
+    try:
+        _wait_for_dps(batch, out, marker)
+        batch.kill()
+        batch.communicate(timeout=30)  # and close its pipes
+    finally:
+        if batch.poll() is None:
+            os.killpg(batch.pid, signal.SIGKILL)
+            batch.communicate()
+    assert batch.returncode == -signal.SIGKILL
+    assert _all_gone_within_10_s(marker)
+    assert (out / "2017-07" / ".work").exists()  # nothing could clean up ...
+    again = _generate(bali_db, out, spec, marker, LIGHT_REPORT_NO_HANG="1")
+    _, err = again.communicate(timeout=300)
+    assert again.returncode == 0, err
+    assert leftovers(out) == []  # ... until the next run
+    assert sorted(_ok_entries(out)) == [f"{c}/light_report" for c in SCOPE.split(",")]
