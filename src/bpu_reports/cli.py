@@ -1,7 +1,8 @@
 """``bpu-reports`` command line: parse, call, print. Nothing else lives here.
 
 Exit codes (SPEC §3): 0 done; 1 a batch ran but some reports failed; 2 bad input, with one
-line on stderr saying what is wrong and how to fix it (a traceback only with ``--verbose``).
+line on stderr saying what is wrong and how to fix it (a traceback only with ``--verbose``);
+130 / 143 stopped by SIGINT / SIGTERM, with one line saying what was done (``run.stop``).
 """
 
 from __future__ import annotations
