@@ -5,19 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from bpu_reports.data import store
-from bpu_reports.metrics import compute, resolve, unit
-from bpu_reports.period import Period
+from bpu_reports.metrics import unit
 from bpu_reports.report import Report, kpi, narrative, tables
-
-
-@pytest.fixture(scope="module")
-def metrics(handmade_db):
-    con = store.connect(handmade_db)
-    try:
-        return compute(con, Period(2017, 7), resolve(con))
-    finally:
-        con.close()
 
 
 @pytest.fixture(scope="module")

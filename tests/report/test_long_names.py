@@ -469,8 +469,7 @@ def test_portal_in_chromium_does_not_widen_the_page(portal, tmp_path):
     """Chromium at 800 px: the page does not scroll sideways and no table needs its own
     scroll bar (a copy of the portal with a script that measures; the portal has none)."""
     chromium = shutil.which("chromium")
-    if chromium is None:
-        pytest.skip("chromium is not installed")
+    assert chromium, "chromium is needed: `make test` installs it (scripts/system-deps.sh)"
     probe = tmp_path / "probe.html"
     measure = (
         "<script>document.body.dataset.widths = [document.documentElement.scrollWidth, "

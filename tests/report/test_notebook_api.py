@@ -18,10 +18,8 @@ import weasyprint
 from matplotlib.figure import Figure
 from nbformat.v4 import new_code_cell, new_notebook, new_output
 
-from bpu_reports.data import store
-from bpu_reports.metrics import compute, resolve, unit
+from bpu_reports.metrics import unit
 from bpu_reports.metrics.privacy import SMALL
-from bpu_reports.period import Period
 from bpu_reports.render.html import to_html
 from bpu_reports.render.portal import render_portal
 from bpu_reports.report import Report, book, house
@@ -31,15 +29,6 @@ from bpu_reports.report.style import FONT_SIZE
 from bpu_reports.report.tables import TABLES, Table
 from bpu_reports.run import plan, spec
 from bpu_reports.run.job import run_job
-
-
-@pytest.fixture(scope="module")
-def metrics(handmade_db):
-    con = store.connect(handmade_db)
-    try:
-        return compute(con, Period(2017, 7), resolve(con))
-    finally:
-        con.close()
 
 
 @pytest.fixture(scope="module")
