@@ -36,9 +36,6 @@ r.cover()
 # ## Executive summary
 
 # %%
-r.kpis()
-
-# %%
 r.summary()
 
 # %% [markdown] tags=["lang-id"]
@@ -70,28 +67,15 @@ r.chart("target")
 # %% [markdown] tags=["lang-id"]
 # ## Kepatuhan
 #
-# Porsi peserta aktif yang membayar iuran bulan berjalan paling lambat pada jatuh tempo (tanggal 15, atau hari kerja berikutnya).
+# Kiri: porsi peserta aktif yang membayar iuran bulan berjalan paling lambat pada jatuh tempo (tanggal 15, diundur ke hari kerja berikutnya bila jatuh pada hari libur). Kanan: peserta menurut lama tunggakan; tunggakan 1–3 bulan masih dapat ditagih, dan koordinator wadah dapat mengingatkan anggotanya.
 
 # %% [markdown] tags=["lang-en"]
 # ## Compliance
 #
-# The share of active members who paid for the month by its due date (the 15th, or the next working day).
+# Left: the share of active members who paid for the month by its due date (the 15th, moved to the next working day when it falls on a holiday). Right: members by months behind; arrears of 1–3 months can still be collected, and association coordinators can remind their members.
 
 # %%
-r.chart("on_time")
-
-# %% [markdown] tags=["lang-id"]
-# ### Umur tunggakan
-#
-# Peserta menurut lama tunggakan. Tunggakan 1–3 bulan masih dapat ditagih; koordinator wadah dapat mengingatkan anggotanya.
-
-# %% [markdown] tags=["lang-en"]
-# ### Arrears ageing
-#
-# Members by months behind. Arrears of 1–3 months can still be collected; association coordinators can remind their members.
-
-# %%
-r.chart("ageing")
+r.side_by_side("on_time", "ageing")
 
 # %%
 r.table("ageing")

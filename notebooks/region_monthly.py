@@ -36,10 +36,33 @@ r.cover()
 # ## Executive summary
 
 # %%
-r.kpis()
+r.summary()
+
+# %% [markdown] tags=["lang-id"]
+# ## Kantor cabang di bawah target
+#
+# Kantor cabang yang proyeksi Desembernya, pada laju rata-rata tiga bulan terakhir, tidak mencapai target tahun ini; yang paling jauh di bawah target lebih dulu.
+
+# %% [markdown] tags=["lang-en"]
+# ## Branches behind target
+#
+# Branches whose December projection, at the average pace of the last three months, falls short of this year's target; the furthest behind first.
 
 # %%
-r.summary()
+r.table("behind_target")
+
+# %% [markdown] tags=["lang-id"]
+# ## Perubahan terbesar bulan ini
+#
+# Kantor cabang dengan kenaikan dan penurunan peserta aktif terbesar dibandingkan bulan lalu, beserta perubahan tingkat kepatuhannya.
+
+# %% [markdown] tags=["lang-en"]
+# ## Largest changes this month
+#
+# The branches whose active members rose and fell most since last month, with the change in their on-time rate.
+
+# %%
+r.table("movers")
 
 # %% [markdown] tags=["lang-id"]
 # ## Kantor cabang
@@ -69,9 +92,13 @@ r.chart("small_multiples")
 
 # %% [markdown] tags=["lang-id"]
 # ## Keanggotaan
+#
+# Peserta terdaftar seluruh kantor cabang menurut status pembayaran pada akhir setiap bulan selama 13 bulan terakhir, lalu jumlah terdaftar tahun ini dengan proyeksi sampai Desember dan target wilayah.
 
 # %% [markdown] tags=["lang-en"]
 # ## Membership
+#
+# Registered members of all branches by payment status at each month-end over the last 13 months, then this year's registrations with the projection to December and the region's target.
 
 # %%
 r.chart("membership")
@@ -81,21 +108,29 @@ r.chart("target")
 
 # %% [markdown] tags=["lang-id"]
 # ## Kepatuhan
+#
+# Kiri: porsi peserta aktif yang membayar iuran bulan berjalan paling lambat pada jatuh tempo. Kanan dan tabel: peserta menurut lama tunggakan; tunggakan 1–3 bulan masih dapat ditagih.
 
 # %% [markdown] tags=["lang-en"]
 # ## Compliance
+#
+# Left: the share of active members who paid for the month by its due date. Right and table: members by months behind; arrears of 1–3 months can still be collected.
 
 # %%
-r.chart("on_time")
+r.side_by_side("on_time", "ageing")
 
 # %%
 r.table("ageing")
 
 # %% [markdown] tags=["lang-id"]
 # ## Iuran
+#
+# Iuran yang diterima seluruh kantor cabang per bulan menurut program: JKK (kecelakaan kerja), JKM (kematian) dan JHT (hari tua, opsional).
 
 # %% [markdown] tags=["lang-en"]
 # ## Collections
+#
+# Contributions received by all branches per month by programme: JKK (work accident), JKM (death) and JHT (old-age savings, optional).
 
 # %%
 r.chart("collections")
@@ -105,9 +140,13 @@ r.table("programs")
 
 # %% [markdown] tags=["lang-id"]
 # ## Segmen dan kanal
+#
+# Peserta menurut segmen pekerjaan dan kanal pendaftaran, yang terbesar lebih dulu.
 
 # %% [markdown] tags=["lang-en"]
 # ## Segments and channels
+#
+# Members by occupation segment and by registration channel, the largest first.
 
 # %%
 r.table("segments")
@@ -117,9 +156,13 @@ r.table("channels")
 
 # %% [markdown] tags=["lang-id"]
 # ## Sosialisasi sejak awal tahun
+#
+# Setiap kegiatan sosialisasi tahun ini di kantor-kantor cabang wilayah ini: potensi, yang mendaftar, yang sudah membayar dan yang masih aktif.
 
 # %% [markdown] tags=["lang-en"]
 # ## Outreach, year to date
+#
+# Every outreach event of the year at the region's branches: potential, registered, paid and still active.
 
 # %%
 r.table("events", in_month=False)

@@ -21,3 +21,17 @@ def bali_db(tmp_path_factory):
     path = tmp_path_factory.mktemp("bali") / "bali.duckdb"
     build_demo(path, scale="bali", until=PINNED_UNTIL)
     return path
+
+
+@pytest.fixture(scope="module")
+def metrics(handmade_db):
+    """The hand-made warehouse's metrics for July 2017 (every branch)."""
+    from bpu_reports.data import store
+    from bpu_reports.metrics import compute, resolve
+    from bpu_reports.period import Period
+
+    con = store.connect(handmade_db)
+    try:
+        return compute(con, Period(2017, 7), resolve(con))
+    finally:
+        con.close()

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import importlib.util
 import json
+import sys
+from pathlib import Path
 
 import pytest
 
@@ -140,3 +143,160 @@ def test_warehouse_path_from_environment(capsys, handmade_db, monkeypatch):
     monkeypatch.setenv("BPU_REPORTS_DB", str(handmade_db))
     code, out, _ = run(capsys, "metrics", "--branch", "A", "--period", "2017-07", "--json")
     assert code == 0 and json.loads(out)["registered"] == 13
+
+
+# Global options: --db, --out, --verbose and --quiet before the command, between a group and
+# its command (`db --db X status`), or after the command; given twice, the later one wins.
+
+ROOT = Path(__file__).resolve().parents[1]
+MONTHLY = ROOT / "parameters" / "monthly.yaml"
+
+
+def _export_folder(folder: Path) -> Path:
+    """The small valid export folder of the import tests (``tests/data/fixtures_import.py``),
+    loaded under the name ``tests/data`` uses so both share one module."""
+    name = "fixtures_import"
+    if name not in sys.modules:
+        spec = importlib.util.spec_from_file_location(name, ROOT / "tests/data/fixtures_import.py")
+        assert spec and spec.loader
+        sys.modules[name] = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(sys.modules[name])
+    return sys.modules[name].valid_folder(folder)
+
+
+@pytest.mark.parametrize(
+    "where",
+    [
+        pytest.param(lambda db: ["--db", db, "db", "status", "--json"], id="before"),
+        pytest.param(lambda db: ["db", "--db", db, "status", "--json"], id="group"),
+        pytest.param(lambda db: ["db", "status", "--db", db, "--json"], id="after"),
+        pytest.param(lambda db: ["db", "status", "--json", "--db", db], id="last"),
+    ],
+)
+def test_db_status_reads_the_db_option_wherever_it_stands(capsys, handmade_db, where):
+    code, out, err = run(capsys, *where(str(handmade_db)))
+    assert code == 0, err
+    data = json.loads(out)
+    # tests/handmade.py: members 1-15 in branch A and 101-105 in B, region R1, from 2016-05
+    assert data["rows"]["participants"] == 20 and data["rows"]["branches"] == 2
+    assert data["first_period"] == "2016-05"
+
+
+def test_db_given_before_and_after_the_command_is_taken_from_after(capsys, handmade_db, tmp_path):
+    missing = str(tmp_path / "none.duckdb")
+    metrics = ["metrics", "--branch", "A", "--period", "2017-07", "--json"]
+    code, out, err = run(capsys, "--db", missing, *metrics, "--db", str(handmade_db))
+    assert code == 0, err
+    assert json.loads(out)["registered"] == 13  # branch A's 13 registered members in July
+    code, out, err = run(capsys, "--db", str(handmade_db), *metrics, "--db", missing)
+    assert (code, out) == (2, "")
+    assert f"no warehouse at {missing}" in err
+
+
+@pytest.mark.parametrize(
+    ("argv", "used"),
+    [
+        (["--db", "{bad}", "db", "--db", "{good}", "status"], "good"),
+        (["db", "--db", "{good}", "status", "--db", "{bad}"], "bad"),
+        (["--db", "{good}", "db", "--db", "{bad}", "status"], "bad"),
+    ],
+    ids=["group over app", "command over group", "group over app, failing"],
+)
+def test_db_group_sits_between_the_app_and_its_command(capsys, handmade_db, tmp_path, argv, used):
+    paths = {"good": str(handmade_db), "bad": str(tmp_path / "none.duckdb")}
+    code, out, err = run(capsys, *(a.format(**paths) for a in argv), "--json")
+    if used == "good":
+        assert code == 0, err
+        assert json.loads(out)["rows"]["participants"] == 20
+    else:
+        assert code == 2 and f"no warehouse at {paths['bad']}" in err
+
+
+def test_db_after_the_command_needs_no_readable_environment(capsys, handmade_db, monkeypatch):
+    """The environment is read only when no --db is given anywhere: a variable holding bytes
+    that are not UTF-8 does not stop a command that names its warehouse."""
+    monkeypatch.setenv("BPU_REPORTS_DB", "/tmp/\udcff.duckdb")  # the byte 0xff
+    code, out, err = run(capsys, "db", "status", "--json", "--db", str(handmade_db))
+    assert code == 0, err
+    assert json.loads(out)["rows"]["participants"] == 20
+    code, _, err = run(capsys, "db", "status")
+    assert code == 2 and "BPU_REPORTS_DB /tmp/\\xff.duckdb is not valid UTF-8" in err
+
+
+@pytest.mark.parametrize(
+    ("before", "after", "used"),
+    [("one", None, "one"), (None, "two", "two"), ("one", "two", "two")],
+    ids=["before", "after", "both"],
+)
+def test_out_before_or_after_generate(capsys, handmade_db, tmp_path, before, after, used):
+    """``--out`` below a plain file cannot be made: the batch stops at its output folder
+    (before any report runs), naming the folder it was given."""
+    (tmp_path / "file").write_text("in the way\n")
+    out = {name: str(tmp_path / "file" / name) for name in ("one", "two")}
+    argv = ["generate", "--period", "2017-07", "--spec", str(MONTHLY), "--db", str(handmade_db)]
+    argv = [*(["--out", out[before]] if before else []), *argv]
+    argv = [*argv, *(["--out", out[after]] if after else [])]
+    code, stdout, err = run(capsys, *argv)
+    assert (code, stdout) == (2, "")
+    assert err.startswith(f"error: cannot create the folder {out[used]}: Not a directory")
+    assert len(err.strip().splitlines()) == 1
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["--verbose", "metrics", "--db", "{db}", "--branch", "A", "--period", "2017-13"],
+        ["metrics", "--db", "{db}", "--branch", "A", "--period", "2017-13", "--verbose"],
+        ["metrics", "--verbose", "--db", "{db}", "--branch", "A", "--period", "2017-13"],
+    ],
+    ids=["before", "after", "among the command's options"],
+)
+def test_verbose_anywhere_adds_the_traceback(capsys, handmade_db, argv):
+    code, out, err = run(capsys, *(a.format(db=handmade_db) for a in argv))
+    assert (code, out) == (2, "")
+    assert err.startswith("Traceback (most recent call last):")
+    assert "PeriodError" in err
+    assert err.strip().splitlines()[-1].startswith("error: ")
+    assert "not a month in the form YYYY-MM" in err.strip().splitlines()[-1]
+
+
+def test_verbose_after_a_nested_command_adds_the_traceback(capsys, tmp_path):
+    missing = tmp_path / "exports"
+    code, out, err = run(
+        capsys, "db", "import", str(missing), "--db", str(tmp_path / "x.duckdb"), "--verbose"
+    )
+    assert (code, out) == (2, "")
+    assert err.startswith("Traceback (most recent call last):")
+    assert err.strip().splitlines()[-1].startswith(f"error: no folder {missing}: ")
+    assert not (tmp_path / "x.duckdb").exists()
+
+
+@pytest.mark.parametrize(
+    ("argv", "says"),
+    [
+        (["db", "import", "{src}", "--db", "{db}"], True),
+        (["--quiet", "db", "import", "{src}", "--db", "{db}"], False),
+        (["db", "--quiet", "import", "{src}", "--db", "{db}"], False),
+        (["db", "import", "{src}", "--db", "{db}", "--quiet"], False),
+    ],
+    ids=["loud", "before", "group", "after"],
+)
+def test_quiet_anywhere_silences_what_a_command_says(capsys, tmp_path, argv, says):
+    src = _export_folder(tmp_path / "exports")
+    db = tmp_path / "wh.duckdb"
+    code, out, err = run(capsys, *(a.format(src=src, db=db) for a in argv))
+    assert code == 0, err
+    assert db.is_file()
+    if says:
+        assert out.startswith(f"imported {src} into {db}: data ")
+    else:
+        assert out == ""
+
+
+@pytest.mark.parametrize("argv", [[], ["db"]], ids=["app", "db group"])
+def test_no_command_shows_the_help_and_no_empty_error(capsys, argv):
+    code, out, err = run(capsys, *argv)
+    assert code == 2 and err == ""
+    assert f"Usage: bpu-reports {' '.join([*argv, ''])}[OPTIONS] COMMAND [ARGS]..." in out
+    text = " ".join(out.split())  # Rich wraps the help to the terminal's width
+    assert "A value given in both places is taken from after the command." in text

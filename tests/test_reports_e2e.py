@@ -11,6 +11,8 @@ from pypdf import PdfReader
 
 from bpu_reports.cli import main
 from bpu_reports.data import store
+from bpu_reports.metrics import compute, resolve, unit
+from bpu_reports.period import Period
 from bpu_reports.report import formats as f
 from bpu_reports.report.kpi import MIMETYPE
 from bpu_reports.run.single import read_kpis
@@ -20,6 +22,7 @@ pytestmark = pytest.mark.slow
 ROOT = Path(__file__).resolve().parents[1]
 BRANCH_NB = str(ROOT / "notebooks" / "branch_monthly.ipynb")
 REGION_NB = str(ROOT / "notebooks" / "region_monthly.ipynb")
+NATIONAL_NB = str(ROOT / "notebooks" / "national_monthly.ipynb")
 
 
 def pdf_text(path: Path) -> str:
@@ -33,7 +36,8 @@ def run(bali_db, out, *args):
 
 @pytest.fixture(scope="module")
 def reports(bali_db, tmp_path_factory):
-    """DPS (id, html+pdf), DPS (en, html), the quietest office, and the region report."""
+    """DPS (id, html+pdf), DPS (en, html), the quietest office, the region report and the
+    national report."""
     out = tmp_path_factory.mktemp("reports")
     con = store.connect(bali_db)
     quiet = con.execute(
@@ -45,6 +49,7 @@ def reports(bali_db, tmp_path_factory):
         "dps": run(bali_db, out, BRANCH_NB, "--branch", "DPS", "--period", "2017-07"),
         "quiet": run(bali_db, out, BRANCH_NB, "--branch", quiet, "--period", "2017-07"),
         "region": run(bali_db, out, REGION_NB, "--region", "BANUSPA", "--period", "2017-07"),
+        "national": run(bali_db, out, NATIONAL_NB, "--national", "--period", "2017-07"),
         "en": run(
             bali_db,
             out / "en",
@@ -62,13 +67,25 @@ def reports(bali_db, tmp_path_factory):
     return out, quiet, codes
 
 
+@pytest.fixture(scope="module")
+def nation(bali_db):
+    """The national unit of July 2017, to read the figures the region and national reports
+    must show."""
+    con = store.connect(bali_db)
+    try:
+        return unit(compute(con, Period(2017, 7), resolve(con)), "national", "NATIONAL")
+    finally:
+        con.close()
+
+
 def test_every_report_ran(reports):
     out, quiet, codes = reports
-    assert codes == {"dps": 0, "quiet": 0, "region": 0, "en": 0}
+    assert codes == {"dps": 0, "quiet": 0, "region": 0, "national": 0, "en": 0}
     for code, name in (
         ("DPS", "branch_monthly"),
         (quiet, "branch_monthly"),
         ("BANUSPA", "region_monthly"),
+        ("NATIONAL", "national_monthly"),
     ):
         for suffix in ("ipynb", "html", "pdf"):
             assert (out / "2017-07" / code / f"{name}.{suffix}").stat().st_size > 1000
@@ -124,10 +141,59 @@ def test_quiet_office_renders_tidak_ada(reports):
     assert "tidak ada" in html.lower() or "Tidak ada sosialisasi" in html
 
 
-def test_region_report_ranks_its_branches(reports):
+def test_region_report_ranks_its_branches(reports, nation):
     out, _, _ = reports
     text = pdf_text(out / "2017-07" / "BANUSPA" / "region_monthly.pdf")
-    assert "KC Bali Denpasar" in text and "Kantor cabang" in text
+    assert "KC Bali Denpasar (DPS)" in text and "Kantor cabang" in text
+    # the first page a regional head reads: who is behind target, who moved, then the ranking
+    behind = text.index("Kantor cabang di bawah target Kantor cabang yang proyeksi")
+    moved = text.index("Perubahan terbesar bulan ini Kantor cabang dengan kenaikan")
+    assert behind < moved < text.index("Peringkat menurut peserta aktif")
+    # the one region is the whole demo: its branches are the nation's
+    worst = nation.branches.sort_values("target_gap_share").iloc[0]
+    assert worst.target_gap < 0
+    row = [
+        f"{worst.branch_name} ({worst.branch_code})",
+        f.number(worst.target),
+        f.number(worst.projection_december),
+        f.number(-worst.target_gap),
+        f.percent(worst.target_progress),
+    ]
+    assert " ".join(row) in text
+    top = nation.branches.sort_values("active_change", ascending=False).iloc[0]
+    assert top.active_change > 0
+    row = [
+        f"Naik {top.branch_name} ({top.branch_code})",
+        f.number(top.active_prev),
+        f.number(top.active),
+        f.signed(top.active_change),
+    ]
+    assert " ".join(row) in text
+
+
+def test_national_report_ranks_the_regions(reports, nation):
+    out, _, _ = reports
+    text = pdf_text(out / "2017-07" / "NATIONAL" / "national_monthly.pdf")
+    assert "Laporan Bulanan Peserta BPU — Nasional" in text
+    for heading in ("Kantor wilayah", "Kantor cabang di bawah target", "Perubahan terbesar"):
+        assert heading in text, heading
+    # the Bali demo's one region, ranked first, then the nation's total: the same figures
+    (region,) = nation.regions.itertuples()
+    assert region.region_name == "Bali, Nusa Tenggara, Papua"
+    figures = [
+        f.number(region.branches),
+        f.number(region.registered),
+        f.number(region.active),
+        f.percent(region.on_time_rate),
+        f.signed(region.net_change),
+        f.percent(region.target_progress),
+        f.signed(region.target_gap),
+    ]
+    assert f"1 {region.region_name} ({region.region_code}) {' '.join(figures)}" in text
+    assert f"Total {' '.join(figures)}" in text
+    assert f.number(nation.summary["registered"]) == figures[1]
+    worst = nation.branches.sort_values("target_gap_share").iloc[0]
+    assert f"{worst.branch_name} ({worst.branch_code}) {region.region_name}" in text
 
 
 def test_no_personal_data_in_any_output(reports, bali_db):

@@ -31,9 +31,6 @@ from bpu_reports.report import house, open_report
 r = open_report("branch", branch, period, lang=lang, db=db, metrics_file=metrics_file)
 r.cover(title={"id": "Profil Segmen Peserta", "en": "Member Segments"}[lang])
 
-# %%
-r.kpis()
-
 # %% [markdown] tags=["lang-id"]
 # ## Peserta per segmen
 #

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import sys
 import traceback
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -33,14 +34,24 @@ try:  # recent Typer releases vendor their own copy of click
 except ImportError:  # pragma: no cover - older Typer uses click itself
     CLICK_ERRORS = (click.ClickException,)
 
+GLOBAL_HELP = (
+    "The global options --db, --out, --verbose and --quiet go before the command or after it: "
+    "`bpu-reports --db X db status` and `bpu-reports db status --db X` are the same. A value "
+    "given in both places is taken from after the command."
+)
+GLOBAL = "Global options"
+"""The help panel that lists the global options in every command's ``--help``."""
+
 app = typer.Typer(
     name="bpu-reports",
-    help="Monthly BPU membership, compliance and outreach reports.",
+    help=f"Monthly BPU membership, compliance and outreach reports.\n\n{GLOBAL_HELP}",
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-db_app = typer.Typer(help="Build or load the DuckDB warehouse.", no_args_is_help=True)
+db_app = typer.Typer(
+    help=f"Build or load the DuckDB warehouse.\n\n{GLOBAL_HELP}", no_args_is_help=True
+)
 app.add_typer(db_app, name="db")
 
 # Nothing printed is Rich markup: names, codes and paths come from users and the warehouse,
@@ -48,37 +59,90 @@ app.add_typer(db_app, name="db")
 out_console = Console(highlight=False, soft_wrap=True, markup=False, emoji=False)
 err_console = Console(stderr=True, highlight=False, markup=False, emoji=False)
 
+# The global options, declared once and accepted by the app, the ``db`` group and every
+# command (so they may follow the command too); ``readable=False``: a path is checked when
+# it is used, with a message saying what to do.
 DbOption = Annotated[
     Path | None,
     typer.Option(
         "--db",
         help="Warehouse file (env BPU_REPORTS_DB; default data/bpu.duckdb).",
-        readable=False,  # checked when opened, with a message saying what to do
+        readable=False,
+        rich_help_panel=GLOBAL,
     ),
 ]
+OutOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--out",
+        help="Output folder (env BPU_REPORTS_OUT; default reports/).",
+        readable=False,
+        rich_help_panel=GLOBAL,
+    ),
+]
+VerboseOption = Annotated[
+    bool, typer.Option("--verbose", help="Tracebacks and details.", rich_help_panel=GLOBAL)
+]
+QuietOption = Annotated[bool, typer.Option("--quiet", help="Only errors.", rich_help_panel=GLOBAL)]
+
+
+@dataclass(frozen=True)
+class Given:
+    """The global options as given so far on the command line, not yet resolved."""
+
+    db: Path | None = None
+    out: Path | None = None
+    verbose: bool = False
+    quiet: bool = False
+
+    def then(self, db: Path | None, out: Path | None, verbose: bool, quiet: bool) -> Given:
+        """These options followed by a later group's or command's: a path given later
+        replaces the earlier one; a flag given anywhere is on."""
+        return Given(
+            db=db if db is not None else self.db,
+            out=out if out is not None else self.out,
+            verbose=self.verbose or verbose,
+            quiet=self.quiet or quiet,
+        )
 
 
 @app.callback()
 def _global(
     ctx: typer.Context,
     db: DbOption = None,
-    out: Annotated[
-        Path | None,
-        typer.Option(
-            "--out", help="Output folder (env BPU_REPORTS_OUT; default reports/).", readable=False
-        ),
-    ] = None,
-    verbose: Annotated[bool, typer.Option("--verbose", help="Tracebacks and details.")] = False,
-    quiet: Annotated[bool, typer.Option("--quiet", help="Only errors.")] = False,
+    out: OutOption = None,
+    verbose: VerboseOption = False,
+    quiet: QuietOption = False,
 ) -> None:
-    ctx.obj = Settings.resolve(db=db, out=out, verbose=verbose, quiet=quiet)
+    ctx.obj = Given().then(db, out, verbose, quiet)
 
 
-def _settings(ctx: typer.Context, db: Path | None = None, out: Path | None = None) -> Settings:
-    """The global settings, with a subcommand's own --db / --out taking precedence."""
-    settings: Settings = ctx.obj or Settings.resolve()
-    update = {k: checked_path(v, f"--{k}") for k, v in (("db", db), ("out", out)) if v}
-    return settings.model_copy(update=update) if update else settings
+@db_app.callback()
+def _db_global(
+    ctx: typer.Context,
+    db: DbOption = None,
+    out: OutOption = None,
+    verbose: VerboseOption = False,
+    quiet: QuietOption = False,
+) -> None:
+    ctx.obj = _given(ctx).then(db, out, verbose, quiet)
+
+
+def _given(ctx: typer.Context) -> Given:
+    return ctx.obj if isinstance(ctx.obj, Given) else Given()
+
+
+def _settings(
+    ctx: typer.Context,
+    db: Path | None = None,
+    out: Path | None = None,
+    verbose: bool = False,
+    quiet: bool = False,
+) -> Settings:
+    """The settings of this command line, resolved once: the global options given after the
+    command over those given before it, then ``BPU_REPORTS_*``, then the defaults."""
+    given = _given(ctx).then(db, out, verbose, quiet)
+    return Settings.resolve(db=given.db, out=given.out, verbose=given.verbose, quiet=given.quiet)
 
 
 def _say(settings: Settings, text: str) -> None:
@@ -97,12 +161,15 @@ def db_init(
         typer.Option(help="Last month of history, YYYY-MM (default: the month before today)."),
     ] = None,
     db: DbOption = None,
+    out: OutOption = None,
+    verbose: VerboseOption = False,
+    quiet: QuietOption = False,
 ) -> None:
     """Build the demo warehouse (deterministic for a seed and --until)."""
     from bpu_reports.data import demo as demo_data
     from bpu_reports.data import store
 
-    settings = _settings(ctx, db)
+    settings = _settings(ctx, db, out, verbose, quiet)
     if not demo:
         raise BpuReportsError(
             "db init only builds the demo warehouse: add --demo, "
@@ -141,12 +208,15 @@ def db_import(
         ),
     ] = None,
     db: DbOption = None,
+    out: OutOption = None,
+    verbose: VerboseOption = False,
+    quiet: QuietOption = False,
 ) -> None:
     """Validate the contract tables of a folder or a PostgreSQL database, then load them
     (all or nothing; a database is read in one consistent snapshot)."""
     from bpu_reports.data import importer, pgsource, store
 
-    settings = _settings(ctx, db)
+    settings = _settings(ctx, db, out, verbose, quiet)
     store.check_target(settings.db)
     if pgsource.is_url(source):
         info = importer.import_postgres(
@@ -173,12 +243,15 @@ def db_status(
     ctx: typer.Context,
     as_json: Annotated[bool, typer.Option("--json", help="One JSON object on stdout.")] = False,
     db: DbOption = None,
+    out: OutOption = None,
+    verbose: VerboseOption = False,
+    quiet: QuietOption = False,
 ) -> None:
     """What the warehouse holds: source, data range, row counts, branches per region."""
     from bpu_reports.data import store
     from bpu_reports.data.status import status
 
-    settings = _settings(ctx, db)
+    settings = _settings(ctx, db, out, verbose, quiet)
     con = store.connect(settings.db)
     try:
         data = status(con)
@@ -198,13 +271,16 @@ def metrics_cmd(
     region: Annotated[str | None, typer.Option(help="Region code, e.g. BANUSPA.")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="One JSON object on stdout.")] = False,
     db: DbOption = None,
+    out: OutOption = None,
+    verbose: VerboseOption = False,
+    quiet: QuietOption = False,
 ) -> None:
     """The metrics of one branch or region for one month."""
     from bpu_reports.data import store
     from bpu_reports.metrics import compute, resolve, unit
     from bpu_reports.metrics.serialize import unit_to_dict
 
-    settings = _settings(ctx, db)
+    settings = _settings(ctx, db, out, verbose, quiet)
     if (branch is None) == (region is None):
         raise BpuReportsError("give exactly one of --branch CODE or --region CODE")
     month = Period.parse(period)
@@ -221,14 +297,6 @@ def metrics_cmd(
         print_metrics(out_console, data)
 
 
-OutOption = Annotated[
-    Path | None,
-    typer.Option(
-        "--out", help="Output folder (env BPU_REPORTS_OUT; default reports/).", readable=False
-    ),
-]
-
-
 @app.command("run")
 def run_cmd(
     ctx: typer.Context,
@@ -241,6 +309,9 @@ def run_cmd(
     period: Annotated[str, typer.Option(help="Report month, YYYY-MM.")],
     branch: Annotated[str | None, typer.Option(help="Branch code, e.g. DPS.")] = None,
     region: Annotated[str | None, typer.Option(help="Region code, e.g. BANUSPA.")] = None,
+    national: Annotated[
+        bool, typer.Option("--national", help="The whole country (code NATIONAL).")
+    ] = False,
     formats: Annotated[
         str, typer.Option("--format", help="Comma-separated: html, pdf.")
     ] = "html,pdf",
@@ -248,19 +319,22 @@ def run_cmd(
     param: Annotated[
         list[str] | None, typer.Option("-p", "--param", help="Notebook parameter NAME=VALUE.")
     ] = None,
-    out: OutOption = None,
     db: DbOption = None,
+    out: OutOption = None,
+    verbose: VerboseOption = False,
+    quiet: QuietOption = False,
 ) -> None:
     """Execute one report notebook and render it to HTML and PDF."""
     from bpu_reports.run.oneshot import run_one
 
-    settings = _settings(ctx, db, out)
+    settings = _settings(ctx, db, out, verbose, quiet)
     writable_folder(settings.out)
     outcome = run_one(
         notebook,
         settings=settings,
         branch=branch,
         region=region,
+        national=national,
         period=period,
         formats=formats,
         lang=lang,
@@ -292,13 +366,15 @@ def generate_cmd(
         str | None, typer.Option(help="Dask scheduler, tcp://host:8786 (default: a local cluster).")
     ] = None,
     force: Annotated[bool, typer.Option("--force", help="Redo unchanged reports too.")] = False,
-    out: OutOption = None,
     db: DbOption = None,
+    out: OutOption = None,
+    verbose: VerboseOption = False,
+    quiet: QuietOption = False,
 ) -> None:
     """Every report of a period: parallel, resumable, incremental; writes manifest and portal."""
     from bpu_reports.run.progress import run_with_progress
 
-    settings = _settings(ctx, db, out)
+    settings = _settings(ctx, db, out, verbose, quiet)
     writable_folder(settings.out)
     summary = run_with_progress(
         settings,
@@ -316,12 +392,18 @@ def generate_cmd(
 
 
 @app.command("demo")
-def demo_cmd(ctx: typer.Context, db: DbOption = None, out: OutOption = None) -> None:
+def demo_cmd(
+    ctx: typer.Context,
+    db: DbOption = None,
+    out: OutOption = None,
+    verbose: VerboseOption = False,
+    quiet: QuietOption = False,
+) -> None:
     """Build the Bali demo warehouse if missing and write every Bali report for July 2017."""
     from bpu_reports.run.oneshot import demo
     from bpu_reports.run.progress import run_with_progress
 
-    settings = _settings(ctx, db, out)
+    settings = _settings(ctx, db, out, verbose, quiet)
     writable_folder(settings.out)
     portal = demo(
         settings,
@@ -353,9 +435,12 @@ def main(argv: list[str] | None = None) -> int:
         err_console.print("interrupted")
         return 130
     except CLICK_ERRORS as exc:
+        message = exc.format_message()  # type: ignore[attr-defined]
+        if not message:  # a group given no command: its help is on stdout already
+            return 2
         ctx = getattr(exc, "ctx", None)
         hint = f" (see `{ctx.command_path} --help`)" if ctx is not None else ""
-        _error(f"{exc.format_message()}{hint}")  # type: ignore[attr-defined]
+        _error(f"{message}{hint}")
         return 2
     except ContractError as exc:
         _error(str(exc))

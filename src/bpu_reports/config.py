@@ -13,6 +13,8 @@ from bpu_reports.errors import BpuReportsError
 
 DEFAULT_DB = Path("data/bpu.duckdb")
 DEFAULT_OUT = Path("reports")
+DB_ENV = "BPU_REPORTS_DB"
+OUT_ENV = "BPU_REPORTS_OUT"
 
 
 class Settings(BaseModel):
@@ -35,11 +37,36 @@ class Settings(BaseModel):
     ) -> Settings:
         env = os.environ if environ is None else environ
         return cls(
-            db=_chosen(db, env, "BPU_REPORTS_DB", DEFAULT_DB, "--db"),
-            out=_chosen(out, env, "BPU_REPORTS_OUT", DEFAULT_OUT, "--out"),
+            db=warehouse_path(db, environ=env),
+            out=_chosen(out, env, OUT_ENV, DEFAULT_OUT, "--out"),
             verbose=verbose,
             quiet=quiet,
         )
+
+
+def warehouse_path(
+    db: str | os.PathLike[str] | None = None,
+    *,
+    environ: Mapping[str, str] | None = None,
+    look_up: bool = False,
+) -> Path:
+    """The warehouse file, decided in one place for the CLI, the library and notebooks:
+    ``db`` if given (not empty), else ``$BPU_REPORTS_DB`` (empty or blank: unset), else
+    ``data/bpu.duckdb``. With ``look_up`` the default is searched for in the working folder
+    and then each parent, the nearest that has one winning (notebooks run from
+    ``notebooks/``); with none, it is ``data/bpu.duckdb`` here. A path whose name is not
+    UTF-8 is a ``BpuReportsError``.
+
+    Example: ``warehouse_path("")`` is ``Path("data/bpu.duckdb")`` when the variable is unset.
+    """
+    env = os.environ if environ is None else environ
+    if db or env.get(DB_ENV, "").strip() or not look_up:
+        return _chosen(Path(db) if db else None, env, DB_ENV, DEFAULT_DB, "--db")
+    here = Path.cwd()
+    for folder in (here, *here.parents):
+        if (folder / DEFAULT_DB).exists():
+            return folder / DEFAULT_DB
+    return DEFAULT_DB
 
 
 def _chosen(flag: Path | None, env: Mapping[str, str], name: str, default: Path, what: str) -> Path:

@@ -103,9 +103,17 @@ def open_file(path: Path, flags: int, mode: int = 0o644, *, dir_fd: int | None =
     try:
         return os.open(path, flags | os.O_NOFOLLOW | os.O_CLOEXEC, mode, dir_fd=dir_fd)
     except OSError as exc:
-        if exc.errno == errno.ELOOP:
+        # a link gives ELOOP, or ENOTDIR when a folder was asked for (O_DIRECTORY)
+        if exc.errno == errno.ELOOP or (exc.errno == errno.ENOTDIR and _link_at(path, dir_fd)):
             raise refused(path, dir_fd=dir_fd) from None
         raise
+
+
+def _link_at(path: Path, dir_fd: int | None) -> bool:
+    try:
+        return stat.S_ISLNK(os.stat(path, dir_fd=dir_fd, follow_symlinks=False).st_mode)
+    except OSError:
+        return False
 
 
 @contextlib.contextmanager

@@ -1,10 +1,16 @@
 """Atomic publication: every file is written under a temporary name in its final folder and
 renamed into place, so a reader never sees a half-written report. Given the output folder as
-``root``, nothing below it is written through a symbolic link (see ``outdir``)."""
+``root``, nothing below it is written through a symbolic link (see ``outdir``).
+
+``stage`` is the package's one way of writing such a file (reports, the manifest, the portal,
+and the batch's metrics work files through ``write_at``)."""
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import os
+import secrets
 import tempfile
 from pathlib import Path
 
@@ -62,20 +68,59 @@ def scratch_path(path: Path, suffix: str = ".tmp", root: Path | None = None) -> 
     return Path(tmp)
 
 
-def _stage(path: Path, data: bytes) -> Path:
-    """``data`` written, flushed and synced under a temporary name beside ``path``."""
-    make_folder(path.parent)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+def stage(folder: int, name: str, data: bytes, mode: int = FILE_MODE) -> str:
+    """Write ``data`` under a new hidden temporary name (``.NAME.RANDOM.tmp``) in the open
+    folder ``folder`` (a file descriptor) and return that name: created exclusively and
+    never through a link (``O_EXCL | O_NOFOLLOW``), flushed to disk (fsync), with permissions
+    ``mode`` whatever the umask. On any failure the temporary file is removed.
+
+    Every atomic write of the package goes through here, then renames the result into place
+    (``write_at``, ``write_all``)."""
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL
+    for _ in range(100):
+        tmp = f".{name}.{secrets.token_hex(6)}.tmp"
+        try:
+            fd = outdir.open_file(Path(tmp), flags, 0o600, dir_fd=folder)
+        except FileExistsError:
+            continue
+        break
+    else:  # pragma: no cover - 100 collisions of 48 random bits
+        raise FileExistsError(errno.EEXIST, "no free temporary name", name)
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
             fh.flush()
+            os.fchmod(fh.fileno(), mode)  # reports are for a web server to read; work files not
             os.fsync(fh.fileno())
-        os.chmod(tmp, FILE_MODE)  # mkstemp makes 0600; reports are for a web server to read
     except BaseException:
-        Path(tmp).unlink(missing_ok=True)
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp, dir_fd=folder)
         raise
-    return Path(tmp)
+    return tmp
+
+
+def write_at(folder: int, name: str, data: bytes, mode: int = FILE_MODE) -> None:
+    """Write ``data`` to ``name`` in the open folder ``folder`` atomically: ``stage``, then a
+    rename within that folder. Holding the folder open means a link planted on the way to it
+    after it was opened cannot lead the file elsewhere."""
+    tmp = stage(folder, name, data, mode)
+    try:
+        os.replace(tmp, name, src_dir_fd=folder, dst_dir_fd=folder)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp, dir_fd=folder)
+        raise
+
+
+def _stage(path: Path, data: bytes) -> Path:
+    """``data`` written, flushed and synced under a temporary name beside ``path``
+    (``stage`` in ``path``'s folder)."""
+    make_folder(path.parent)
+    folder = os.open(path.parent, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
+    try:
+        return path.parent / stage(folder, path.name, data)
+    finally:
+        os.close(folder)
 
 
 def write_bytes(path: Path, data: bytes, root: Path | None = None) -> None:

@@ -229,7 +229,7 @@ SPECS = {
     ),
     "per-not-allowed": (
         f"reports:\n  - notebook: {NB}\n    per: office\n",
-        "reports.0.per: Input should be 'branch' or 'region'",
+        "reports.0.per: Input should be 'branch', 'region' or 'national'",
     ),
     "timeout-text": (
         f"reports:\n  - notebook: {NB}\n    per: branch\ncell_timeout: soon\n",

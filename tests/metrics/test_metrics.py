@@ -1,5 +1,6 @@
-"""Every metric on the hand-made warehouse (tests/metrics/conftest.py); expected values were
-worked out by hand from the member list there."""
+"""Every metric on the hand-made warehouse (the ``handmade_db`` fixture of tests/conftest.py,
+built from tests/handmade.py); expected values were worked out by hand from the member list
+in tests/handmade.py."""
 
 from __future__ import annotations
 

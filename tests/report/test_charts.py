@@ -13,11 +13,12 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from bpu_reports.data import store
-from bpu_reports.metrics import compute, resolve, unit
+from bpu_reports.metrics import unit
 from bpu_reports.period import Period
 from bpu_reports.report import charts
 from bpu_reports.report.charts import CHARTS, Chart
+from bpu_reports.report.charts.scales import rupiah_scale
+from bpu_reports.report.charts.target import year_ticks
 
 SVG = "{http://www.w3.org/2000/svg}"
 NAMES = list(CHARTS)
@@ -25,12 +26,7 @@ PERCENT = re.compile(r"^\d+(?:[.,]\d+)?%$")
 
 
 @pytest.fixture(scope="module")
-def units(handmade_db):
-    con = store.connect(handmade_db)
-    try:
-        metrics = compute(con, Period(2017, 7), resolve(con))
-    finally:
-        con.close()
+def units(metrics):
     return {
         "A": unit(metrics, "branch", "A"),
         "B": unit(metrics, "branch", "B"),
@@ -106,12 +102,52 @@ def test_on_time_labels_the_report_month_with_a_decimal_comma(units):
 
 def test_target_says_how_far_short(units):
     ind = joined(charts.target(units["A"]))
-    # registered 13, target 20, projection 16,3 -> 4 short; (20 - 13) / 5 months -> +2/bulan
+    # registered 13, target 20, projection 16,3 -> 4 short; (20 - 13) / 5 months -> +2 a month
     assert "Target 20" in ind
-    assert "Proyeksi Des: 16, kurang 4 dari target" in ind
-    assert "Perlu +2/bulan" in ind
+    assert "Proyeksi Desember: 16, kurang 4 dari target" in ind
+    assert "Perlu +2 per bulan" in ind
     eng = joined(charts.target(units["A"], lang="en"))
-    assert "4 short of target" in eng and "Needs +2 a month" in eng
+    assert "Projection for December: 16, 4 short of target" in eng and "Needs +2 a month" in eng
+
+
+def test_target_axis_reaches_december_where_the_projection_ends(units):
+    # July 2017: every other month from July, December in November's place
+    ind = texts(charts.target(units["A"]))
+    assert [t for t in ind if t in {"Jan", "Mar", "Mei", "Jul", "Sep", "Nov", "Des"}] == [
+        "Jan",
+        "Mar",
+        "Mei",
+        "Jul",
+        "Sep",
+        "Des",
+    ]
+    assert "Dec" in texts(charts.target(units["A"], lang="en"))
+    # November: the report month and December side by side, December a line lower
+    november = dataclasses.replace(units["A"], period=Period(2017, 11))
+    root = ET.fromstring(charts.target(november).svg)
+    ticks = {"".join(el.itertext()): el for el in root.iter(f"{SVG}text")}
+    assert _y(ticks["Des"]) > _y(ticks["Nov"]) + 6  # 8-point type: one line lower
+
+
+def _y(text: ET.Element) -> float:
+    """The baseline of an SVG text element (its y, or the y of its translate)."""
+    if text.get("y"):
+        return float(text.get("y"))
+    return float(re.search(r"translate\([\d.]+ ([\d.]+)\)", text.get("transform")).group(1))
+
+
+@pytest.mark.parametrize(
+    ("m", "ticks"),
+    [
+        (0, [0, 2, 4, 6, 8, 11]),  # January
+        (6, [0, 2, 4, 6, 8, 11]),  # July
+        (9, [1, 3, 5, 7, 9, 11]),  # October: December is every other month already
+        (10, [0, 2, 4, 6, 8, 10, 11]),  # November, the report month, keeps its label
+        (11, [1, 3, 5, 7, 9, 11]),  # December
+    ],
+)
+def test_target_ticks_hold_the_report_month_and_december(m, ticks):
+    assert year_ticks(m) == ticks
 
 
 def test_target_on_track_and_without_target(units):
@@ -139,6 +175,23 @@ def test_collections_on_a_rupiah_axis(units):
     assert "Rp thousand" in texts(charts.collections(units["A"], lang="en"))
 
 
+@pytest.mark.parametrize(
+    ("peak", "unit_id", "unit_en", "top_tick"),
+    [
+        (800.0, "Rp", "Rp", "800"),
+        (235_200.0, "Rp ribu", "Rp thousand", "300"),  # steps of 100 ribu
+        (1_200_000.0, "Rp juta", "Rp million", "1,5"),  # steps of 0,5 juta
+        (364_200_000_000.0, "Rp miliar", "Rp billion", "400"),
+        (3_100_000_000_000.0, "Rp triliun", "Rp trillion", "4"),
+    ],
+)
+def test_rupiah_axis_names_its_scale_in_both_languages(peak, unit_id, unit_en, top_tick):
+    ind, eng = rupiah_scale(peak, "id"), rupiah_scale(peak, "en")
+    assert (ind.unit, eng.unit) == (unit_id, unit_en)
+    assert ind.labels[-1] == top_tick and eng.labels[-1] == top_tick.replace(",", ".")
+    assert ind.ticks == eng.ticks and ind.ticks[-1] >= peak
+
+
 def test_ageing_buckets(units):
     ind = texts(charts.ageing(units["A"]))
     assert {"1", "2", "3", "4–6", "7–12", "> 12", "Bulan tertunggak"} <= set(ind)
@@ -146,8 +199,10 @@ def test_ageing_buckets(units):
 
 
 def test_prepayment_legend(units):
-    assert {"1 bln", "6 bln", "12 bln", "Lainnya"} <= set(texts(charts.prepayment(units["A"])))
-    assert {"1 mo", "Other"} <= set(texts(charts.prepayment(units["A"], lang="en")))
+    ind = texts(charts.prepayment(units["A"]))
+    assert {"1 bulan", "6 bulan", "12 bulan", "Lainnya"} <= set(ind)
+    assert not [t for t in ind if "bln" in t]
+    assert {"1 month", "3 months", "Other"} <= set(texts(charts.prepayment(units["A"], lang="en")))
 
 
 def test_cohorts_hide_cohorts_under_five_members(units):
@@ -162,9 +217,18 @@ def test_cohorts_hide_cohorts_under_five_members(units):
     assert "Jan 2017 (7)" in r1
 
 
+def test_cohorts_say_months_after_registering_in_words(units):
+    ind = texts(charts.cohorts(units["R1"]))
+    title = "Retensi kohort: porsi peserta yang masih aktif 1–12 bulan setelah mendaftar"
+    assert title in ind and "Bulan setelah mendaftar" in ind
+    eng = texts(charts.cohorts(units["R1"], lang="en"))
+    assert "Months after registering" in eng
+    assert not [t for t in ind + eng if re.search(r"\bk\b", t)]  # no "k months" notation
+
+
 def test_funnel_of_a_branch_with_events(units):
     ind = texts(charts.funnel(units["A"]))
-    assert {"Potensi", "Mendaftar", "Sudah bayar", "Aktif kini", "100", "50"} <= set(ind)
+    assert {"Potensi", "Mendaftar", "Sudah membayar", "Aktif kini", "100", "50"} <= set(ind)
     assert "30 Jul" in ind and "5 Mar" in ind
     # registered / paid / active at an event are counts below branch level: under 5 hidden
     assert "< 5" in ind and "2" not in ind

@@ -1,5 +1,8 @@
 """The monthly batch on the Bali demo warehouse: parallel, failure-isolated, incremental,
-resumable after kill -9, exclusive, on local processes and on a real Dask cluster."""
+resumable after kill -9, exclusive, on local processes and on a real Dask cluster.
+
+With ``--scope all`` the monthly spec makes 10 reports: the national report, the region's
+(BANUSPA) and the 8 branches'."""
 
 from __future__ import annotations
 
@@ -23,6 +26,7 @@ ROOT = Path(__file__).resolve().parents[2]
 FLAKY = ROOT / "tests" / "fixtures" / "flaky.yaml"
 SPEC = ROOT / "parameters" / "monthly.yaml"
 BIN = Path(sys.executable).parent
+ALL = 10  # reports of the monthly spec for the whole Bali demo: 1 national + 1 region + 8
 
 
 def generate(db, out, *args):
@@ -67,14 +71,19 @@ def test_bali_batch_with_two_workers(batch):
     out, code = batch
     assert code == 0
     entries = manifest(out)["reports"]
-    assert len(entries) == 9 and {e["status"] for e in entries} == {"ok"}
-    assert entries[0]["key"] == "BANUSPA/region_monthly"
+    assert len(entries) == ALL and {e["status"] for e in entries} == {"ok"}
+    assert [e["key"] for e in entries[:2]] == [
+        "NATIONAL/national_monthly",
+        "BANUSPA/region_monthly",
+    ]
     for e in entries:
         assert set(e["outputs"]) == {"ipynb", "html", "pdf"}
         assert all((out / rel).stat().st_size > 1000 for rel in e["outputs"].values())
         assert e["kpis"]["registered"] > 0 and len(e["fingerprint"]) == 24
     dps = next(e for e in entries if e["code"] == "DPS")
     assert dps["kpis"]["registered"] == pytest.approx(16_800, rel=0.01)
+    # one region: the nation's figures are the region's
+    assert entries[0]["kpis"]["registered"] == entries[1]["kpis"]["registered"]
     assert leftovers(out) == []
     assert list((out / "2017-07" / "logs").glob("generate-*.log"))
 
@@ -83,7 +92,7 @@ def test_rerun_skips_everything(batch, bali_db, capsys):
     out, _ = batch
     before = {p: p.stat().st_mtime_ns for p in out.rglob("*.pdf")}
     assert generate(bali_db, out, "--workers", "2") == 0  # its speed: bench/national.py
-    assert "0 ok, 0 failed, 9 skipped" in capsys.readouterr().err
+    assert f"0 ok, 0 failed, {ALL} skipped" in capsys.readouterr().err
     assert before == {p: p.stat().st_mtime_ns for p in out.rglob("*.pdf")}
 
 
@@ -94,7 +103,7 @@ def test_force_redoes_an_unchanged_report(batch, bali_db, capsys):
     assert generate(bali_db, out, "--scope", "DPS", "--force", "--workers", "1") == 0
     assert "1 ok, 0 failed, 0 skipped" in capsys.readouterr().err
     assert pdf.stat().st_mtime_ns > before
-    assert len(manifest(out)["reports"]) == 9  # the other entries are kept
+    assert len(manifest(out)["reports"]) == ALL  # the other entries are kept
 
 
 def test_portal_links_resolve_and_carry_no_script(batch):
@@ -102,7 +111,7 @@ def test_portal_links_resolve_and_carry_no_script(batch):
     html = (out / "index.html").read_text()
     assert "<script" not in html and "Juli 2017" in html and "KC Bali Denpasar" in html
     hrefs = re.findall(r'href="([^"]+)"', html)
-    assert len(hrefs) == 18
+    assert len(hrefs) == 2 * ALL  # HTML and PDF of each report
     assert all((out / h).is_file() for h in hrefs)
 
 
@@ -248,14 +257,14 @@ def test_kill_9_then_resume(bali_db, tmp_path):
     os.killpg(proc.pid, signal.SIGKILL)  # the batch, its workers and their kernels
     proc.communicate(timeout=30)
     finished_before = _done_count(tmp_path)
-    assert 2 <= finished_before < 9
+    assert 2 <= finished_before < ALL
 
     again = _cli(bali_db, tmp_path, "--workers", "2")
     _, err = again.communicate(timeout=300)
     assert again.returncode == 0, err
-    assert f"{9 - finished_before} ok, 0 failed, {finished_before} skipped" in err
+    assert f"{ALL - finished_before} ok, 0 failed, {finished_before} skipped" in err
     assert {e["status"] for e in manifest(tmp_path)["reports"]} == {"ok"}
-    assert len(manifest(tmp_path)["reports"]) == 9
+    assert len(manifest(tmp_path)["reports"]) == ALL
     assert leftovers(tmp_path) == []
 
 

@@ -21,7 +21,7 @@ from typing import Any
 
 import duckdb
 
-from bpu_reports.config import Settings
+from bpu_reports.config import warehouse_path
 from bpu_reports.data.contract import LOAD_ORDER, MEMBER_KEY, TABLES, ddl
 from bpu_reports.errors import WarehouseError
 from bpu_reports.period import Period
@@ -30,11 +30,6 @@ SCHEMA_VERSION = 2
 """2: identifiers are text; members carry an internal integer key."""
 QUIET = "SET enable_progress_bar = false"
 """DuckDB draws a progress bar on stdout for long queries; ours is a library."""
-
-
-def default_path() -> Path:
-    """Warehouse path: ``$BPU_REPORTS_DB`` or ``data/bpu.duckdb``."""
-    return Settings.resolve().db
 
 
 @dataclass(frozen=True)
@@ -55,8 +50,9 @@ class WarehouseInfo:
 
 
 def connect(path: Path | str | None = None, *, read_only: bool = True) -> duckdb.DuckDBPyConnection:
-    """Open an existing warehouse; errors say what to run to get one."""
-    db = Path(path) if path is not None else default_path()
+    """Open an existing warehouse: ``path``, else ``config.warehouse_path()``
+    (``$BPU_REPORTS_DB``, else ``data/bpu.duckdb``); errors say what to run to get one."""
+    db = Path(path) if path is not None else warehouse_path()
     if not db.exists():
         raise WarehouseError(
             f"no warehouse at {db}: build one with `bpu-reports db init --demo` "

@@ -1,7 +1,10 @@
 """Arrears ageing at the report month: registered members by months behind, and what the
-members still in the grace window (1–3 months) owe in contributions (SPEC §2)."""
+members still in the grace window (1–3 months) owe in contributions (SPEC §2); and how many
+would be on time under another due date."""
 
 from __future__ import annotations
+
+import datetime as dt
 
 import duckdb
 import pandas as pd
@@ -55,3 +58,27 @@ def ageing(con: duckdb.DuckDBPyConnection, period: Period) -> pd.DataFrame:
     ).df()
     frame["bucket"] = pd.Categorical(frame.bucket, categories=BUCKETS, ordered=True)
     return frame.sort_values(["branch_code", "bucket"]).reset_index(drop=True)
+
+
+def on_time_by(con: duckdb.DuckDBPyConnection, period: Period, due: dt.date) -> pd.DataFrame:
+    """``branch_code``, ``on_time``: the members active at the report month who paid it by
+    ``due`` instead of its due date, what the on-time count would be under another due-date
+    rule (the previous month's, when the rates table moves the due day)."""
+    return con.execute(
+        f"""
+        WITH paid AS (
+            SELECT DISTINCT member_key FROM pay
+            WHERE first_idx <= {period.index} AND end_idx >= {period.index}
+              AND paid_on <= DATE '{due.isoformat()}'
+        )
+        SELECT s.branch_code,
+               count(l.member_key) FILTER (
+                   WHERE l.status = 'active' AND l.member_key IN (SELECT member_key FROM paid)
+               )::BIGINT AS on_time
+        FROM scope_branches s
+        LEFT JOIN ({long_sql(period, f"reg_idx <= {period.index}")}) l
+          ON l.branch_code = s.branch_code AND l.m_idx = {period.index}
+        GROUP BY s.branch_code
+        ORDER BY s.branch_code
+        """
+    ).df()

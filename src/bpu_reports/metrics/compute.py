@@ -9,7 +9,15 @@ import pandas as pd
 
 from bpu_reports.data import store
 from bpu_reports.errors import PeriodError
-from bpu_reports.metrics import breakdowns, cohorts, compliance, membership, outreach, panel
+from bpu_reports.metrics import (
+    breakdowns,
+    cohorts,
+    compliance,
+    drivers,
+    membership,
+    outreach,
+    panel,
+)
 from bpu_reports.metrics.scope import Scope
 from bpu_reports.metrics.targets import branch_targets, summarise
 from bpu_reports.period import Period
@@ -31,6 +39,11 @@ class MetricSet:
     breakdowns: pd.DataFrame  # branch × (segment | channel) value
     outreach: pd.DataFrame  # one row per event of the year up to M
     cohorts: pd.DataFrame  # branch × cohort × months since
+    # with breakdowns, what metrics.drivers.explain reads to find what drove a change
+    breakdowns_prev: pd.DataFrame  # as breakdowns, for the month before M
+    joiners: pd.DataFrame  # branch × registration month (M-1, M) × event or channel
+    on_time_previous_rule: pd.DataFrame  # branch: on time at M under M-1's due day (else empty)
+    rules: pd.DataFrame  # rates-table rows of M-1 and M per sector (the same for every branch)
 
     @property
     def branches(self) -> pd.DataFrame:
@@ -54,6 +67,9 @@ class MetricSet:
             breakdowns=cut(self.breakdowns),
             outreach=cut(self.outreach),
             cohorts=cut(self.cohorts),
+            breakdowns_prev=cut(self.breakdowns_prev),
+            joiners=cut(self.joiners),
+            on_time_previous_rule=cut(self.on_time_previous_rule),
         )
 
 
@@ -73,6 +89,14 @@ def compute(con: duckdb.DuckDBPyConnection, period: Period, scope: Scope) -> Met
     try:
         trend = membership.trend(con, period)
         targets = branch_targets(con, period.year)
+        by_month = breakdowns.by_month(con, period, [period.shift(-1), period])
+        rules = drivers.rules(period)
+        moved = drivers.due_rule_change(rules, period)
+        previous_rule = (
+            compliance.on_time_by(con, period, moved[1])
+            if moved is not None
+            else pd.DataFrame({"branch_code": pd.Series(dtype=str), "on_time": 0})
+        )
         return MetricSet(
             period=period,
             scope=scope,
@@ -81,9 +105,13 @@ def compute(con: duckdb.DuckDBPyConnection, period: Period, scope: Scope) -> Met
             summary=summarise(trend, targets, period, "branch_code"),
             targets=targets,
             ageing=compliance.ageing(con, period),
-            breakdowns=breakdowns.breakdowns(con, period),
+            breakdowns=by_month[period],
             outreach=outreach.funnel(con, period),
             cohorts=cohorts.retention(con, period),
+            breakdowns_prev=by_month[period.shift(-1)],
+            joiners=breakdowns.joiners(con, period),
+            on_time_previous_rule=previous_rule,
+            rules=rules,
         )
     finally:
         con.execute("DROP VIEW IF EXISTS pay")

@@ -33,6 +33,8 @@ def build(con: duckdb.DuckDBPyConnection, period: Period, branch_codes: list[str
 
     ``pay`` stays a view: materialising every payment of a national scope costs gigabytes,
     while each of its two readers (the panel aggregate, the window's collections) streams it.
+    ``panel`` keeps each member's ``registered_on`` day: who joined after a month's due date
+    could not be on time for it (``breakdowns.joiners``).
     """
     reference.register(con)
     first = period.shift(-(WINDOW - 1))
@@ -78,7 +80,7 @@ def build(con: duckdb.DuckDBPyConnection, period: Period, branch_codes: list[str
         CREATE OR REPLACE TEMP TABLE panel AS
         WITH members AS (
             SELECT member_key, branch_code, segment, channel, event_id,
-                   declared_income, has_jht,
+                   declared_income, has_jht, registered_on,
                    {month_idx("registered_on")} AS reg_idx,
                    CASE WHEN exited_on IS NULL THEN NULL ELSE {month_idx("exited_on")} END
                        AS exit_idx

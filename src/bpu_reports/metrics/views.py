@@ -1,4 +1,5 @@
-"""One report's view of a metric set: a single branch, or a region with its branches."""
+"""One report's view of a metric set: a single branch, a region with its branches, or the
+whole country with its regions and branches."""
 
 from __future__ import annotations
 
@@ -16,23 +17,36 @@ import pandas as pd
 from bpu_reports import outdir
 from bpu_reports.data.store import WarehouseInfo
 from bpu_reports.errors import ScopeError
-from bpu_reports.metrics import regions
+from bpu_reports.metrics import drivers, regions
 from bpu_reports.metrics.compute import MetricSet
+from bpu_reports.metrics.drivers import Driver
 from bpu_reports.metrics.membership import ADDITIVE
 from bpu_reports.metrics.targets import summarise
 from bpu_reports.period import Period
 
+Kind = Literal["branch", "region", "national"]
+NATIONAL = "NATIONAL"
+"""The code of the national report (its folder, its manifest entry, its ``national``
+parameter)."""
+NATIONAL_NAME = "Nasional"
+"""The national report's name, as a region's name is the region's."""
+
 
 @dataclass(frozen=True)
 class Unit:
-    """Everything one report shows, for one branch or one region, at one month.
+    """Everything one report shows, for one branch, one region or the country, at one month.
 
     ``trend`` has one row per window month; ``summary`` is the report month's figures as a
-    plain dict; ``branches`` (region only) lists the region's branches with their summary
-    figures and ranks, and ``branch_trend`` their monthly trends for small multiples.
+    plain dict. A region or the country also has ``branches``: its branches with their
+    summary figures, ranks (``metrics.regions.RANKS``; within the region, or nationwide) and
+    changes (``metrics.regions.MOVERS``), and ``branch_trend``, their monthly trends for small
+    multiples. The country has ``regions`` as well: one row per region, ranked the same way.
+    ``drivers`` names what drove each large change of the month (``metrics.drivers``), from
+    the unit's summed figures.
+    A national unit's ``code`` and ``region_code`` are ``NATIONAL``, its names "Nasional".
     """
 
-    kind: Literal["branch", "region"]
+    kind: Kind
     code: str
     name: str
     region_code: str
@@ -48,6 +62,8 @@ class Unit:
     cohorts: pd.DataFrame
     branches: pd.DataFrame = field(default_factory=pd.DataFrame)
     branch_trend: pd.DataFrame = field(default_factory=pd.DataFrame)
+    regions: pd.DataFrame = field(default_factory=pd.DataFrame)
+    drivers: tuple[Driver, ...] = ()
 
 
 def _first_row(frame: pd.DataFrame) -> dict[str, Any]:
@@ -55,8 +71,52 @@ def _first_row(frame: pd.DataFrame) -> dict[str, Any]:
     return {str(k): v for k, v in frame.iloc[0].to_dict().items()}
 
 
-def unit(metrics: MetricSet, kind: Literal["branch", "region"], code: str) -> Unit:
-    """Slice (branch) or aggregate (region) ``metrics`` into one report's ``Unit``."""
+def _summed(only: MetricSet, branches: pd.DataFrame, key: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The trend and the report month's summary of ``only``'s branches summed per ``key`` (a
+    column of ``branches``), targets summed alike (rates recomputed from the sums)."""
+    trend = regions.totals(only.trend, branches, ["m_idx", "period"], key=key)
+    # as_index=False: a frame (key, target), which the stubs type as a Series
+    targets = cast(
+        pd.DataFrame,
+        only.targets.merge(branches[["branch_code", key]], on="branch_code")
+        .groupby(key, as_index=False)["target"]
+        .sum(),
+    )
+    return trend, summarise(trend, targets, only.period, key)
+
+
+def _group(only: MetricSet, **names: Any) -> Unit:
+    """All of ``only``'s branches as one unit (a region, or the country): figures summed over
+    them, rates recomputed from the sums; ``names`` are the unit's other fields."""
+    key = "unit"
+    one = only.branches[["branch_code"]].assign(unit="")
+    trend, summary = _summed(only, one, key)
+    breakdowns = regions.totals(only.breakdowns, one, ["dimension", "value"], key=key)
+    ageing = only.ageing.groupby("bucket", as_index=False, observed=True).agg(
+        members=("members", "sum"), arrears_value=("arrears_value", lambda s: s.sum(min_count=1))
+    )
+    cohort_cols = ["cohort", "months_since"]
+    cohorts = only.cohorts.groupby(cohort_cols, as_index=False)[["cohort_size", "active"]].sum()
+    cohorts["share"] = cohorts.active / cohorts.cohort_size
+    return Unit(
+        office_type=None,
+        period=only.period,
+        warehouse=only.warehouse,
+        summary=_first_row(summary.drop(columns=key)),
+        trend=trend.drop(columns=key),
+        ageing=ageing,
+        breakdowns=breakdowns.drop(columns=key),
+        outreach=only.outreach,
+        cohorts=cohorts,
+        branch_trend=only.trend[["branch_code", "period", *ADDITIVE, "on_time_rate"]],
+        drivers=tuple(drivers.explain_metrics(only)),
+        **names,
+    )
+
+
+def unit(metrics: MetricSet, kind: Kind, code: str) -> Unit:
+    """Slice (branch) or aggregate (region, or ``national``: every branch of ``metrics``)
+    ``metrics`` into one report's ``Unit``. A national unit's code is ``NATIONAL``."""
     table = metrics.branches
     if kind == "branch":
         rows = table[table.branch_code == code]
@@ -79,49 +139,39 @@ def unit(metrics: MetricSet, kind: Literal["branch", "region"], code: str) -> Un
             breakdowns=only.breakdowns.drop(columns="branch_code"),
             outreach=only.outreach,
             cohorts=only.cohorts.drop(columns="branch_code"),
+            drivers=tuple(drivers.explain_metrics(only)),
+        )
+
+    if kind == "national":
+        if code != NATIONAL:
+            raise ScopeError(f"the national report's code is {NATIONAL}, not {code!r}")
+        if table.empty:
+            raise ScopeError("the computed scope has no branches: no national report")
+        _, by_region = _summed(metrics, table, "region_code")
+        return _group(
+            metrics,
+            kind="national",
+            code=NATIONAL,
+            name=NATIONAL_NAME,
+            region_code=NATIONAL,
+            region_name=NATIONAL_NAME,
+            branches=regions.ranking(metrics.summary, table, within=None),
+            regions=regions.league(by_region, table),
         )
 
     rows = table[table.region_code == code]
     if rows.empty:
         raise ScopeError(f"region {code!r} is not in the computed scope")
     only = metrics.only(list(rows.branch_code))
-    branches = only.branches
-    trend = regions.totals(only.trend, branches, ["m_idx", "period"])
-    # as_index=False: a frame (region_code, target), which the stubs type as a Series
-    targets = cast(
-        pd.DataFrame,
-        only.targets.merge(branches[["branch_code", "region_code"]], on="branch_code")
-        .groupby("region_code", as_index=False)["target"]
-        .sum(),
-    )
-    summary = summarise(trend, targets, metrics.period, "region_code")
-    breakdowns = regions.totals(only.breakdowns, branches, ["dimension", "value"])
-    ageing = only.ageing.merge(branches[["branch_code", "region_code"]], on="branch_code")
-    ageing = ageing.groupby("bucket", as_index=False, observed=True).agg(
-        members=("members", "sum"), arrears_value=("arrears_value", lambda s: s.sum(min_count=1))
-    )
-    cohort_cols = ["cohort", "months_since"]
-    cohorts = only.cohorts.groupby(cohort_cols, as_index=False)[["cohort_size", "active"]].sum()
-    cohorts["share"] = cohorts.active / cohorts.cohort_size
-    ranked = regions.ranking(only.summary, branches)
-    first = rows.iloc[0]
-    return Unit(
+    name = str(rows.iloc[0].region_name)
+    return _group(
+        only,
         kind="region",
         code=code,
-        name=str(first.region_name),
+        name=name,
         region_code=code,
-        region_name=str(first.region_name),
-        office_type=None,
-        period=metrics.period,
-        warehouse=metrics.warehouse,
-        summary=_first_row(summary.drop(columns="region_code")),
-        trend=trend.drop(columns="region_code"),
-        ageing=ageing,
-        breakdowns=breakdowns.drop(columns="region_code"),
-        outreach=only.outreach,
-        cohorts=cohorts,
-        branches=ranked,
-        branch_trend=only.trend[["branch_code", "period", *ADDITIVE, "on_time_rate"]],
+        region_name=name,
+        branches=regions.ranking(only.summary, only.branches),
     )
 
 
@@ -137,18 +187,15 @@ def new_batch_key() -> str:
 
 def save_unit(u: Unit, path: Path, key: str) -> None:
     """Write a unit for one of the batch's report kernels to load, signed with the batch's
-    ``key`` (HMAC-SHA256), atomically."""
+    ``key`` (HMAC-SHA256), atomically (``publish.write_at``, the package's one atomic write)."""
+    from bpu_reports import publish
+
     body = pickle.dumps(u, protocol=pickle.HIGHEST_PROTOCOL)
     tag = hmac.new(bytes.fromhex(key), body, hashlib.sha256).digest()
     # the unit holds unsuppressed small counts: readable by the batch's own user only, in a
     # folder of its own held open, so no link planted on the way can lead the file elsewhere
-    tmp = f".{path.name}.tmp"
     with outdir.private_folder(path.parent) as folder:
-        flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC
-        fd = outdir.open_file(Path(tmp), flags, 0o600, dir_fd=folder)
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(tag + body)
-        os.replace(tmp, path.name, src_dir_fd=folder, dst_dir_fd=folder)
+        publish.write_at(folder, path.name, tag + body, mode=0o600)
 
 
 def load_unit(path: Path, key: str | None = None) -> Unit:

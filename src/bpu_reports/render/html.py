@@ -1,5 +1,10 @@
 """Notebook → HTML with the package's own nbconvert template: a screen variant (one
-self-contained file, phone-friendly) and a print variant that ``render.pdf`` lays out on A4."""
+self-contained file, phone-friendly) and a print variant that ``render.pdf`` lays out on A4.
+
+On a phone (screen variant, ``screen.css``) a report table's cells carry their column's name
+(``data-label``), so a table of many columns becomes one block per row instead of scrolling
+sideways; a chart that comes with a narrow drawing (``NARROW_SVG``) shows that one.
+"""
 
 from __future__ import annotations
 
@@ -15,12 +20,21 @@ from nbconvert import HTMLExporter
 
 from bpu_reports._version import __version__
 from bpu_reports.report.book import TOC_MARK
-from bpu_reports.report.labels import t
+from bpu_reports.report.charts import NARROW_SVG
+from bpu_reports.report.words import check_lang, word
 
 Variant = Literal["screen", "print"]
 LANG_TAG = re.compile(r"^lang-(\w+)$")
+STACK_COLUMNS = 6
+"""Report tables of this many columns or more become one block per row on a phone."""
 _NOTEBOOK_STYLE = re.compile(r"<style data-bpu-notebook>.*?</style>", re.S)
 _H2 = re.compile(r'<h2 id="([^"]+)"[^>]*>(.*?)</h2>', re.S)
+_TABLE = re.compile(r'<table class="(bpu-table(?: [^"]*)?)">(.*?)</table>', re.S)
+_HEAD_CELL = re.compile(r"<th\b[^>]*>(.*?)</th>", re.S)
+_BODY = re.compile(r"<tbody>(.*?)</tbody>", re.S)
+_ROW = re.compile(r"<tr\b[^>]*>(.*?)</tr>", re.S)
+_CELL = re.compile(r"<td\b")
+_TAG = re.compile(r"<[^>]+>")
 
 
 def _templates() -> str:
@@ -38,9 +52,9 @@ def css(variant: Variant, lang: str) -> str:
     if variant == "screen":
         return components + _read("bpu_reports.render.templates", "screen.css")
     layout = jinja2.Template(_read("bpu_reports.render.templates", "print.css.j2")).render(
-        classification=t("classification", lang),  # type: ignore[arg-type]
-        page=t("page", lang),  # type: ignore[arg-type]
-        page_of=t("page_of", lang),  # type: ignore[arg-type]
+        classification=word("classification", check_lang(lang)),
+        page=word("page", check_lang(lang)),
+        page_of=word("page_of", check_lang(lang)),
     )
     return components + layout
 
@@ -84,12 +98,43 @@ def to_html(
             "css": css(variant, lang),
             "variant": variant,
             "version": __version__,
+            "narrow": NARROW_SVG if variant == "screen" else "",
         }
     }
     body, _ = _exporter().from_notebook_node(select_language(nb, lang), resources=resources)
     if variant == "print":
         body = body.replace(TOC_MARK, _toc(body, lang), 1)
+    else:
+        body = _TABLE.sub(_labelled, body)
     return body
+
+
+def _labelled(table: re.Match[str]) -> str:
+    """A report table whose body cells carry their column's header as ``data-label`` (what
+    a phone shows beside each value once the table is one block per row), and, with
+    ``STACK_COLUMNS`` columns or more, the class ``bpu-stack`` that turns it into blocks. A
+    table of another shape (a row with more or fewer cells than headers) is left as it is."""
+    css, inner = table.groups()
+    head, _, _ = inner.partition("<tbody>")
+    labels = [
+        htmlmod.escape(htmlmod.unescape(_TAG.sub("", text)).strip())
+        for text in _HEAD_CELL.findall(head)
+    ]
+    body = _BODY.search(inner)
+    rows = _ROW.findall(body.group(1)) if body else []
+    if body is None or not labels or not rows:
+        return table.group(0)
+    if any(len(_CELL.findall(row)) != len(labels) for row in rows):
+        return table.group(0)
+
+    def row(match: re.Match[str]) -> str:
+        names = iter(labels)
+        return _CELL.sub(lambda _: f'<td data-label="{next(names)}"', match.group(0))
+
+    cells = _ROW.sub(row, body.group(1))
+    stack = " bpu-stack" if len(labels) >= STACK_COLUMNS else ""
+    inner = f"{inner[: body.start(1)]}{cells}{inner[body.end(1) :]}"
+    return f'<table class="{css}{stack}">{inner}</table>'
 
 
 def _toc(body: str, lang: str) -> str:
@@ -100,6 +145,6 @@ def _toc(body: str, lang: str) -> str:
     if not entries:
         return ""
     return (
-        f'<nav class="bpu-toc"><h2 class="bpu-toc-title">{t("contents", lang)}</h2>'  # type: ignore[arg-type]
+        f'<nav class="bpu-toc"><h2 class="bpu-toc-title">{word("contents", check_lang(lang))}</h2>'
         f"<ol>{''.join(entries)}</ol></nav>"
     )

@@ -1,4 +1,6 @@
-"""What report notebooks call: formats, charts, tables, narrative and KPI blocks."""
+"""The report room: what notebooks call (``open_report``, charts, tables, words, formats, KPI
+blocks, narrative); it may import ``metrics``, ``data``, ``period``, ``errors``, ``config``
+and the package version, never ``run`` or ``render``."""
 
 from bpu_reports.report.book import Report, open_report
 

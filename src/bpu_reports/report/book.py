@@ -3,7 +3,8 @@
 No SQL and no plotting code in notebooks: each method returns an object Jupyter displays
 (HTML, SVG, KPI cards with their JSON mimetype). The names ``r.chart``, ``r.table`` and
 ``r.data`` accept come from one catalogue each (``charts.CHARTS``, ``tables.TABLES``,
-``data.DATA``); their docstrings list them, so ``r.chart?`` in JupyterLab shows every chart.
+``data.DATA``), read here and nowhere copied; their docstrings list them, so ``r.chart?`` in
+JupyterLab shows every chart. Every word shown comes from ``words.py``.
 """
 
 from __future__ import annotations
@@ -15,28 +16,23 @@ from dataclasses import dataclass, field
 from functools import cache
 from importlib.resources import files
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, get_args
 
 import pandas as pd
-import yaml
 from matplotlib.figure import Figure
 
 from bpu_reports._version import __version__
-from bpu_reports.config import DEFAULT_DB
 from bpu_reports.data import store
 from bpu_reports.errors import BpuReportsError
 from bpu_reports.metrics import compute, resolve, unit
-from bpu_reports.metrics.views import Unit, load_unit
+from bpu_reports.metrics.views import Kind, Unit, load_unit
 from bpu_reports.period import Period
+from bpu_reports.report import charts, house, kpi, narrative, tables
 from bpu_reports.report import data as report_data
 from bpu_reports.report import formats as f
-from bpu_reports.report import house, kpi, narrative, tables
-from bpu_reports.report.chart_base import Chart
-from bpu_reports.report.charts import CHARTS
-from bpu_reports.report.formats import Lang
-from bpu_reports.report.labels import t
+from bpu_reports.report.charts import Chart
 from bpu_reports.report.registry import listing, unknown
-from bpu_reports.report.tables import TABLES
+from bpu_reports.report.words import DEFINITIONS, Lang, check_lang, word
 
 TOC_MARK = "<!--bpu-toc-->"
 """Where the print variant puts its table of contents (right after the cover)."""
@@ -78,33 +74,41 @@ class Html:
         return f"<report block, {len(self.html):,} characters of HTML>"
 
 
+@dataclass(frozen=True, repr=False)  # Html's short repr: the text/plain output
+class Cover(Html):
+    """The cover: displays as HTML and carries the report's KPIs as JSON (``kpi.MIMETYPE``),
+    which the batch records in the manifest, as ``r.kpis()`` does."""
+
+    kpis: dict[str, Any]
+
+    def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, Any]:
+        return {"text/html": self.html, kpi.MIMETYPE: self.kpis, "text/plain": repr(self)}
+
+
 @cache
 def _components_css() -> str:
     return files("bpu_reports.report.resources").joinpath("components.css").read_text("utf-8")
 
 
-@cache
-def definitions_data() -> list[dict[str, Any]]:
-    text = files("bpu_reports.report.resources").joinpath("definitions.yaml").read_text("utf-8")
-    return list(yaml.safe_load(text))
-
-
 def find_warehouse(db: str | os.PathLike[str] = "") -> Path:
-    """``db`` if given, else ``$BPU_REPORTS_DB``, else ``data/bpu.duckdb`` in the working
-    folder or the nearest parent that has one (notebooks run from ``notebooks/``)."""
-    if db:
-        return Path(db)
-    if os.environ.get("BPU_REPORTS_DB"):
-        return Path(os.environ["BPU_REPORTS_DB"])
-    here = Path.cwd()
-    for folder in (here, *here.parents):
-        if (folder / DEFAULT_DB).exists():
-            return folder / DEFAULT_DB
-    return DEFAULT_DB
+    """The warehouse a notebook reads: ``db`` if given, else ``$BPU_REPORTS_DB``, else
+    ``data/bpu.duckdb`` in the working folder or the nearest parent that has one (notebooks
+    run from ``notebooks/``). The rule lives in ``config.warehouse_path``."""
+    from bpu_reports.config import warehouse_path
+
+    return warehouse_path(db, look_up=True)
+
+
+TITLES: dict[str, str] = {
+    "branch": "report_branch",
+    "region": "report_region",
+    "national": "report_national",
+}
+"""The word of each kind of report's standard title."""
 
 
 def open_report(
-    kind: Literal["branch", "region"],
+    kind: Kind,
     code: str,
     period: str,
     *,
@@ -112,20 +116,25 @@ def open_report(
     db: str = "",
     metrics_file: str = "",
 ) -> Report:
-    """Compute the metrics of one branch or region for ``period`` and wrap them for display.
+    """Compute the metrics of one branch, one region or the whole country for ``period``
+    and wrap them for display.
 
-    ``kind`` is ``"branch"`` or ``"region"``, ``code`` its code (``"DPS"``, ``"BANUSPA"``),
-    ``period`` the report month ``YYYY-MM``, ``lang`` ``"id"`` or ``"en"``; ``db`` the
-    warehouse file (default: ``$BPU_REPORTS_DB``, else ``data/bpu.duckdb`` here or in a parent
-    folder). ``metrics_file`` is what a batch passes: the unit's metrics, computed once for
-    the whole batch (``metrics.views.save_unit``), so the report does not scan the warehouse
-    again.
+    ``kind`` is ``"branch"``, ``"region"`` or ``"national"``, ``code`` its code (``"DPS"``,
+    ``"BANUSPA"``, ``"NATIONAL"``: every branch in the warehouse), ``period`` the report
+    month ``YYYY-MM``, ``lang`` ``"id"`` or ``"en"``; ``db`` the warehouse file (default:
+    ``$BPU_REPORTS_DB``, else ``data/bpu.duckdb`` here or in a parent folder).
+    ``metrics_file`` is what a batch passes: the unit's metrics, computed once for the whole
+    batch (``metrics.views.save_unit``), so the report does not scan the warehouse again.
 
     In a Jupyter kernel this also sets how plain DataFrames display (numbers in the report
     language, no default index: ``house.configure_display``).
 
-    Example: ``r = open_report("branch", "DPS", "2017-07", lang="id")``
+    Example: ``r = open_report("branch", "DPS", "2017-07", lang="id")``; the head office's:
+    ``open_report("national", "NATIONAL", "2017-07")``
     """
+    lang = check_lang(lang)
+    if kind not in get_args(Kind):
+        raise ValueError(f"unknown kind {kind!r}: use 'branch', 'region' or 'national'")
     house.configure_display(lang)
     month = Period.parse(period)
     if metrics_file:
@@ -138,7 +147,12 @@ def open_report(
         return Report(loaded, lang)
     con = store.connect(find_warehouse(db))
     try:
-        scope = resolve(con, branch=code) if kind == "branch" else resolve(con, region=code)
+        if kind == "branch":
+            scope = resolve(con, branch=code)
+        elif kind == "region":
+            scope = resolve(con, region=code)
+        else:  # national: every branch; unit() refuses a code other than NATIONAL
+            scope = resolve(con)
         metrics = compute(con, month, scope)
     finally:
         con.close()
@@ -147,7 +161,8 @@ def open_report(
 
 @dataclass(frozen=True)
 class Report:
-    """One report's metrics (``unit``: a branch or a region at one month) in one language.
+    """One report's metrics (``unit``: a branch, a region or the country at one month) in
+    one language.
 
     Every method returns something Jupyter displays as the report shows it; call them in any
     order, one per cell. ``r.data(name)`` gives the numbers behind a chart or table as a
@@ -162,31 +177,32 @@ class Report:
 
     def default_title(self) -> str:
         """The standard title of this kind of report, in the report language."""
-        return t("report_branch" if self.unit.kind == "branch" else "report_region", self.lang)
+        return word(TITLES[self.unit.kind], self.lang)
 
-    def cover(self, title: str = "") -> Html:
-        """The cover: organisation, ``title`` (default: the standard monthly report title),
-        office, month, data cut-off, source and data version, and a DEMO mark on demo data.
-        Put it in the notebook's first displayed cell; the PDF's table of contents follows
-        it. The title is recorded with the KPIs, and the portal names the report by it when
-        an office has several reports.
+    def cover(self, title: str = "") -> Cover:
+        """The cover, page 1 of the PDF: organisation, ``title`` (default: the standard
+        monthly report title), office, month and data cut-off, then the month's story: one
+        headline sentence and the KPI cards (as ``r.kpis()``), and a DEMO mark on demo data.
+        The data's source and version are in the appendix (``r.data_source()``). Put it in
+        the notebook's first displayed cell; the PDF's table of contents follows it. The
+        title is recorded with the KPIs, and the portal names the report by it when an office
+        has several reports.
 
         Example: ``r.cover(title="Sosialisasi Pasar Badung")``
         """
         u, lang = self.unit, self.lang
         title = title or self.default_title()
         self._cover["title"] = title
-        office = u.name if u.kind == "region" else f"{u.name} ({u.code})"
-        running = running_name(u.name) + ("" if u.kind == "region" else f" ({u.code})")
+        # a branch is known by its code too; a region and the country by their names
+        office = f"{u.name} ({u.code})" if u.kind == "branch" else u.name
+        running = running_name(u.name) + (f" ({u.code})" if u.kind == "branch" else "")
         long = " bpu-long" if len(office) > LONG_NAME else ""
         rows = [
-            (t("region", lang), f"{u.region_name} ({u.region_code})")
+            (word("region", lang), f"{u.region_name} ({u.region_code})")
             if u.kind == "branch"
             else None,
-            (t("period", lang), f.month(u.period, lang)),
-            (t("cutoff", lang), f.day(min(u.period.cutoff, u.warehouse.data_cutoff), lang)),
-            (t("source", lang), u.warehouse.source),
-            (t("version", lang), u.warehouse.data_version),
+            (word("period", lang), f.month(u.period, lang)),
+            (word("cutoff", lang), f.day(min(u.period.cutoff, u.warehouse.data_cutoff), lang)),
         ]
         items = "".join(
             f"<dt>{html.escape(k)}</dt><dd>{html.escape(v)}</dd>" for k, v in filter(None, rows)
@@ -194,18 +210,24 @@ class Report:
         demo = ""
         if u.warehouse.is_demo:
             demo = (
-                f'<div class="bpu-demo">{t("demo", lang)}</div>'
-                f'<div class="bpu-watermark">{t("demo", lang)}</div>'
+                f'<div class="bpu-demo">{word("demo", lang)}</div>'
+                f'<div class="bpu-watermark">{word("demo", lang)}</div>'
             )
-        banner = f'<div class="bpu-demo-banner">{t("demo_note", lang)}</div>' if demo else ""
-        return Html(
+        banner = f'<div class="bpu-demo-banner">{word("demo_note", lang)}</div>' if demo else ""
+        cards = kpi.KpiBlock(u, lang, title)
+        story = (
+            f'<section class="bpu-story"><p class="bpu-headline">'
+            f"{narrative.headline(u, lang)}</p>{cards.to_html()}</section>"
+        )
+        return Cover(
             f"<style data-bpu-notebook>{_components_css()}</style>{banner}"
             f'<header class="bpu-cover"><p class="bpu-org">BPJS Ketenagakerjaan</p>'
             f"<h1>{html.escape(title)}</h1>"
             f'<p class="bpu-office{long}" data-running="{html.escape(running)}">'
             f"{html.escape(office)}</p>"
             f'<p class="bpu-period">{html.escape(f.month(u.period, lang))}</p>'
-            f"<dl>{items}</dl>{demo}</header>{TOC_MARK}"
+            f"<dl>{items}</dl>{demo}</header>{story}{TOC_MARK}",
+            cards.data,
         )
 
     def kpis(self) -> kpi.KpiBlock:
@@ -228,15 +250,26 @@ class Report:
 
     def chart(self, name: str) -> Chart:
         # the docstring is _CHART_DOC with the catalogue's names, set below the class
-        if name not in CHARTS:
-            raise unknown("chart", name, CHARTS)
-        return CHARTS[name](self.unit, lang=self.lang)
+        if name not in charts.CHARTS:
+            raise unknown("chart", name, charts.CHARTS)
+        return charts.CHARTS[name](self.unit, lang=self.lang)
+
+    def side_by_side(self, *charts_: str | Chart) -> Html:
+        """Two (or more) half-width charts in one row, in the PDF and on a wide screen; one
+        under the other on a phone. Each is a chart name (as ``r.chart``) or a Chart
+        (``r.chart(...)``, ``r.figure(fig)``).
+
+        Example: ``r.side_by_side("on_time", "ageing")``
+        """
+        drawn = [self.chart(c) if isinstance(c, str) else c for c in charts_]
+        cells = "".join(f'<figure class="bpu-chart">{c.svg}</figure>' for c in drawn)
+        return Html(f'<div class="bpu-row">{cells}</div>')
 
     def table(self, name: str, **options: Any) -> tables.Table:
         # the docstring is _TABLE_DOC with the catalogue's names, set below the class
-        if name not in TABLES:
-            raise unknown("table", name, TABLES)
-        return TABLES[name](self.unit, self.lang, **options)
+        if name not in tables.TABLES:
+            raise unknown("table", name, tables.TABLES)
+        return tables.TABLES[name](self.unit, self.lang, **options)
 
     def data(self, name: str | None = None, *, unsuppressed: bool = False) -> pd.DataFrame:
         # the docstring is _DATA_DOC with the catalogue's names, set below the class
@@ -296,8 +329,8 @@ class Report:
         Example: ``r.definitions()``
         """
         items = "".join(
-            f"<dt>{html.escape(d['term'][self.lang])}</dt><dd>{html.escape(d['text'][self.lang])}</dd>"
-            for d in definitions_data()
+            f"<dt>{html.escape(d.term_in(self.lang))}</dt><dd>{html.escape(d.text[self.lang])}</dd>"
+            for d in DEFINITIONS
         )
         return Html(f'<dl class="bpu-defs">{items}</dl>')
 
@@ -309,14 +342,14 @@ class Report:
         """
         w, lang = self.unit.warehouse, self.lang
         rows = [
-            (t("source", lang), w.source),
-            (t("version", lang), w.data_version),
-            (t("cutoff", lang), f.day(min(self.unit.period.cutoff, w.data_cutoff), lang)),
-            (t("warehouse_cutoff", lang), f.day(w.data_cutoff, lang)),
+            (word("source", lang), w.source),
+            (word("version", lang), w.data_version),
+            (word("cutoff", lang), f.day(min(self.unit.period.cutoff, w.data_cutoff), lang)),
+            (word("warehouse_cutoff", lang), f.day(w.data_cutoff, lang)),
             ("bpu-reports", __version__),
         ]
         items = "".join(f"<dt>{html.escape(k)}</dt><dd>{html.escape(v)}</dd>" for k, v in rows)
-        note = f'<p class="bpu-note">{t("demo_note", lang)}</p>' if w.is_demo else ""
+        note = f'<p class="bpu-note">{word("demo_note", lang)}</p>' if w.is_demo else ""
         return Html(f'<dl class="bpu-defs">{items}</dl>{note}')
 
 
@@ -363,6 +396,6 @@ Example: ``r.data("segments")``
 """
 
 # JupyterLab's ``r.chart?`` reads __doc__: generated from the catalogues, so they never drift
-Report.chart.__doc__ = _CHART_DOC.format(names=listing(CHARTS))
-Report.table.__doc__ = _TABLE_DOC.format(names=listing(TABLES))
+Report.chart.__doc__ = _CHART_DOC.format(names=listing(charts.CHARTS))
+Report.table.__doc__ = _TABLE_DOC.format(names=listing(tables.TABLES))
 Report.data.__doc__ = _DATA_DOC.format(names=listing(report_data.DATA))

@@ -3,8 +3,9 @@
 One row per observation, one column per variable, numbers in numeric dtypes (never
 formatted strings), periods as ``YYYY-MM`` strings. Every frame ends with a boolean
 ``suppressed`` column. Breakdowns below branch level (segments, channels, outreach events,
-registration cohorts) follow the report's privacy rule (SPEC §2, ``metrics/privacy.py``): a
-count under 5 and every rate computed from it are missing (NaN) on a row flagged
+registration cohorts), and the active members of the movers table, follow the report's
+privacy rule (SPEC §2, ``metrics/privacy.py``): a count under 5 and every rate (or change)
+computed from it are missing (NaN) on a row flagged
 ``suppressed``; the same rule, the same cells as the report's "< 5". The raw counts come only
 with ``unsuppressed=True``, for checking, never for publishing.
 """
@@ -18,12 +19,16 @@ import numpy as np
 import pandas as pd
 
 from bpu_reports.metrics import serialize
-from bpu_reports.metrics.privacy import SMALL, WITHHELD
+from bpu_reports.metrics.privacy import SMALL, WITHHELD, suppress_small_cells
 from bpu_reports.metrics.views import Unit
-from bpu_reports.report.chart_layout import trend_of
 from bpu_reports.report.registry import Entry, catalogue
 
 Frame = Callable[[Unit], pd.DataFrame]
+
+
+def trend_of(unit: Unit) -> pd.DataFrame:
+    """The unit's 13-month trend, oldest month first (what the trend charts draw)."""
+    return unit.trend.sort_values("period").reset_index(drop=True)
 
 
 def private(frame: pd.DataFrame, rule: Callable[[pd.DataFrame], pd.DataFrame], raw: bool) -> Any:
@@ -154,10 +159,18 @@ def programs(unit: Unit, raw: bool = False) -> pd.DataFrame:
     return _public(frame)
 
 
+def breakdown_rows(unit: Unit, dimension: str) -> pd.DataFrame:
+    """The unit's rows of one breakdown ``dimension`` (``segment`` or ``channel``), largest
+    first (registered members, then the code): a branch's order, and a region's or the
+    country's, whose sums come out alphabetical, in the same order."""
+    rows = unit.breakdowns[unit.breakdowns.dimension == dimension]
+    rows = rows.sort_values(["registered", "value"], ascending=[False, True], kind="stable")
+    return rows.reset_index(drop=True)
+
+
 def _breakdown(dimension: str) -> Frame:
     def frame(unit: Unit, raw: bool = False) -> pd.DataFrame:
-        rows = unit.breakdowns[unit.breakdowns.dimension == dimension]
-        rows = rows.drop(columns="dimension").reset_index(drop=True)
+        rows = breakdown_rows(unit, dimension).drop(columns="dimension")
         return private(rows, serialize.safe_breakdowns, raw)
 
     return frame
@@ -165,6 +178,95 @@ def _breakdown(dimension: str) -> Frame:
 
 def branches(unit: Unit, raw: bool = False) -> pd.DataFrame:
     return _public(unit.branches.copy())
+
+
+def regions(unit: Unit, raw: bool = False) -> pd.DataFrame:
+    """The country's regions ranked by active members (empty below the national report)."""
+    return _public(unit.regions.copy())
+
+
+BEHIND = 10
+"""Offices the behind-target table lists at most."""
+EACH_WAY = 5
+"""Offices the movers table lists at most each way (up, down)."""
+
+_OFFICE = ["region_code", "region_name", "branch_code", "branch_name"]
+_BEHIND_COLS = [
+    *_OFFICE,
+    "registered",
+    "target",
+    "projection_december",
+    "target_gap",
+    "target_gap_share",
+    "target_progress",
+]
+_MOVER_COLS = [
+    "direction",
+    *_OFFICE,
+    "active_prev",
+    "active",
+    "active_change",
+    "on_time_rate_prev",
+    "on_time_rate",
+    "on_time_rate_change",
+]
+_TEXT = {"direction", *_OFFICE}
+
+
+def _offices(unit: Unit, cols: list[str]) -> pd.DataFrame:
+    """The unit's ranked branches (``Unit.branches``) with ``cols``; none, with the same
+    columns and dtypes, for a branch's report."""
+    if unit.branches.empty:
+        return pd.DataFrame({c: pd.Series(dtype=object if c in _TEXT else "float64") for c in cols})
+    return unit.branches
+
+
+def behind_target(unit: Unit, raw: bool = False, n: int = BEHIND) -> pd.DataFrame:
+    """The offices whose December projection falls short of their target
+    (``target_gap`` < 0), furthest behind first: by the shortfall as a share of the target
+    (``target_gap_share``, most negative first), then by code; at most ``n``.
+    ``required_monthly`` (net additions a month still needed) comes too when the ranking
+    carries it. Offices without a target are never behind."""
+    offices = _offices(unit, _BEHIND_COLS)
+    cols = [*_BEHIND_COLS, *(["required_monthly"] if "required_monthly" in offices else [])]
+    short = offices[offices.target_gap < 0]
+    short = short.sort_values(["target_gap_share", "branch_code"], kind="stable")
+    return _public(short[cols].head(n))
+
+
+def safe_movers(frame: pd.DataFrame) -> pd.DataFrame:
+    """The movers as shown: active members under 5 (this month or last) as "< 5", and the
+    changes and rates computed from them withheld, so no small count can be worked back."""
+    both = ["active_prev", "active"]
+    return suppress_small_cells(
+        frame,
+        both,
+        {
+            "active_change": both,
+            "on_time_rate_prev": ["active_prev"],
+            "on_time_rate": ["active"],
+            "on_time_rate_change": both,
+        },
+    )
+
+
+def movers(unit: Unit, raw: bool = False, n: int = EACH_WAY) -> pd.DataFrame:
+    """The offices whose active members changed most since last month: at most ``n`` that
+    rose (``direction`` "up", largest rise first) then at most ``n`` that fell ("down",
+    largest fall first), ties by code, with the on-time rate before and after. Offices
+    with no change are not movers. Active members under 5 follow the privacy rule
+    (:func:`safe_movers`)."""
+    offices = _offices(unit, _MOVER_COLS).assign(direction="")
+    change = offices.active_change
+    up = offices[change > 0].sort_values(
+        ["active_change", "branch_code"], ascending=[False, True], kind="stable"
+    )
+    down = offices[change < 0].sort_values(["active_change", "branch_code"], kind="stable")
+    frame = pd.concat(
+        [up.head(n).assign(direction="up"), down.head(n).assign(direction="down")],
+        ignore_index=True,
+    )
+    return private(frame[_MOVER_COLS], safe_movers, raw).reset_index(drop=True)
 
 
 def _about(name: str, what: str, en: str, idn: str) -> dict[str, str]:
@@ -244,8 +346,8 @@ DATA: dict[str, Entry[pd.DataFrame]] = catalogue(
             _about(
                 "cohorts",
                 "chart",
-                "cohort × months since: size, active, share (< 5 suppressed)",
-                "kohort × bulan: jumlah, aktif, porsi (< 5 disembunyikan)",
+                "cohort × months after registering: size, active, share (< 5 suppressed)",
+                "kohort × bulan setelah mendaftar: jumlah, aktif, porsi (< 5 disembunyikan)",
             ),
         ),
         Entry(
@@ -306,6 +408,36 @@ DATA: dict[str, Entry[pd.DataFrame]] = catalogue(
                 "table",
                 "the region's branches with ranks (region reports)",
                 "kantor cabang wilayah dengan peringkat",
+            ),
+        ),
+        Entry(
+            "regions",
+            regions,
+            _about(
+                "regions",
+                "table",
+                "the country's regions with ranks (national report)",
+                "kantor wilayah dengan peringkat (laporan nasional)",
+            ),
+        ),
+        Entry(
+            "behind_target",
+            behind_target,
+            _about(
+                "behind_target",
+                "table",
+                "offices projected short of target, furthest behind first",
+                "kantor cabang yang diproyeksikan di bawah target, terjauh dahulu",
+            ),
+        ),
+        Entry(
+            "movers",
+            movers,
+            _about(
+                "movers",
+                "table",
+                "offices whose active members rose or fell most (< 5 suppressed)",
+                "kenaikan/penurunan peserta aktif terbesar (< 5 disembunyikan)",
             ),
         ),
     ]

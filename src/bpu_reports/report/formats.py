@@ -1,37 +1,29 @@
 """Indonesian (default) and English number, money, percent and date formats via Babel (CLDR).
 
-``16.800``, ``60,0%``, ``Rp16.800``, ``Rp1,2 miliar``, ``Juli 2017`` in Indonesian;
-``16,800``, ``60.0%``, ``Rp16,800``, ``Rp1.2 billion``, ``July 2017`` in English.
-Missing values render as an em dash; suppressed small cells (strings) pass through.
+``16.800``, ``60,0%``, ``Rp16.800``, ``Rp1,2 miliar``, ``+2,5 poin persentase``,
+``Juli 2017`` in Indonesian; ``16,800``, ``60.0%``, ``Rp16,800``, ``Rp1.2 billion``,
+``+2.5 percentage points``, ``July 2017`` in English. Large amounts are written in words by
+Babel's compact long format (ribu / juta / miliar / triliun). Missing values render as an
+em dash; suppressed small cells (strings) pass through.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Literal
+import math
+from typing import Any
 
 import pandas as pd
 from babel.dates import format_date
-from babel.numbers import format_decimal, format_percent
+from babel.numbers import format_compact_decimal, format_decimal, format_percent
+from babel.units import format_unit
 
 from bpu_reports.period import Period
+from bpu_reports.report.words import Lang, locale, word
 
-Lang = Literal["id", "en"]
-LOCALES: dict[str, str] = {"id": "id_ID", "en": "en_US"}
 MISSING = "—"
-
-# Indonesian reports write large rupiah amounts in words (ribu / juta / miliar / triliun).
-_SCALES: dict[str, tuple[tuple[float, str], ...]] = {
-    "id": ((1e12, "triliun"), (1e9, "miliar"), (1e6, "juta")),
-    "en": ((1e12, "trillion"), (1e9, "billion"), (1e6, "million")),
-}
-
-
-def _locale(lang: str) -> str:
-    try:
-        return LOCALES[lang]
-    except KeyError:
-        raise ValueError(f"unknown language {lang!r}: use 'id' or 'en'") from None
+IN_WORDS = 1e6
+"""Rupiah amounts from a million up are written in words (``Rp1,2 miliar``)."""
 
 
 def is_missing(value: Any) -> bool:
@@ -45,7 +37,7 @@ def number(value: Any, lang: Lang = "id", digits: int = 0) -> str:
     if is_missing(value):
         return MISSING
     pattern = "#,##0" + ("." + "0" * digits if digits else "")
-    return format_decimal(round(float(value), digits), format=pattern, locale=_locale(lang))
+    return format_decimal(round(float(value), digits), format=pattern, locale=locale(lang))
 
 
 def signed(value: Any, lang: Lang = "id", digits: int = 0) -> str:
@@ -67,16 +59,36 @@ def percent(value: Any, lang: Lang = "id", digits: int = 1) -> str:
     if is_missing(value):
         return MISSING
     pattern = "#,##0" + ("." + "0" * digits if digits else "") + "%"
-    return format_percent(float(value), format=pattern, locale=_locale(lang))
+    return format_percent(float(value), format=pattern, locale=locale(lang))
 
 
 def points(value: Any, lang: Lang = "id", digits: int = 1) -> str:
-    """A change of a rate in percentage points: ``+2,5 pp``."""
+    """A change of a rate (0…1) in percentage points: ``+2,5 poin persentase`` /
+    ``+2.5 percentage points``."""
     if isinstance(value, str):
         return value
     if is_missing(value):
         return MISSING
-    return f"{signed(float(value) * 100, lang, digits)} pp"
+    return f"{signed(float(value) * 100, lang, digits)} {word('percentage_points', lang)}"
+
+
+def in_words(amount: float, lang: Lang = "id") -> str:
+    """A positive amount in the words of its scale, at most one decimal: ``1,2 miliar``,
+    ``2,5 juta``, ``3 triliun`` / ``1.2 billion`` (Babel's compact long format)."""
+    # Babel picks the scale before it rounds: 999,96 miliar would read "1000 miliar"
+    scale = 1000.0 ** (math.floor(math.log10(amount)) // 3)
+    if round(amount / scale, 1) >= 1000:
+        amount = scale * 1000
+    return format_compact_decimal(
+        amount, format_type="long", locale=locale(lang), fraction_digits=1
+    )
+
+
+def scale_word(scale: float, lang: Lang = "id") -> str:
+    """The word of a scale (1e3, 1e6, 1e9, 1e12): ``ribu``, ``juta``, ``miliar``,
+    ``triliun`` / ``thousand`` … ``trillion``; Babel's compact format of the scale itself,
+    without its number."""
+    return in_words(scale, lang).replace("1", "", 1).strip()
 
 
 def rupiah(value: Any, lang: Lang = "id") -> str:
@@ -88,24 +100,28 @@ def rupiah(value: Any, lang: Lang = "id") -> str:
     amount = float(value)
     sign = "−" if amount < 0 else ""
     amount = abs(amount)
-    for size, word in _SCALES[lang]:
-        if amount >= size:
-            return f"{sign}Rp{number(amount / size, lang, 1)} {word}"
+    if amount >= IN_WORDS:
+        return f"{sign}Rp{in_words(amount, lang)}"
     return f"{sign}Rp{number(amount, lang)}"
+
+
+def months(n: float, lang: Lang = "id") -> str:
+    """A number of months in words: ``3 bulan`` / ``1 month``, ``3 months``."""
+    return format_unit(n, "duration-month", length="long", locale=locale(lang))
 
 
 def month(period: Period | str, lang: Lang = "id", short: bool = False) -> str:
     """``Juli 2017`` (``Jul 2017`` when short) / ``July 2017``."""
     p = Period.parse(period) if isinstance(period, str) else period
-    return format_date(p.first_day, "MMM y" if short else "MMMM y", locale=_locale(lang))
+    return format_date(p.first_day, "MMM y" if short else "MMMM y", locale=locale(lang))
 
 
 def month_abbr(period: Period | str, lang: Lang = "id") -> str:
     """``Agu`` / ``Aug`` (for chart axes)."""
     p = Period.parse(period) if isinstance(period, str) else period
-    return format_date(p.first_day, "MMM", locale=_locale(lang))
+    return format_date(p.first_day, "MMM", locale=locale(lang))
 
 
 def day(value: dt.date, lang: Lang = "id") -> str:
     """``30 Juli 2017`` / ``July 30, 2017``."""
-    return format_date(value, "long", locale=_locale(lang))
+    return format_date(value, "long", locale=locale(lang))

@@ -12,7 +12,7 @@
     house.table(df, lang=lang, suppress=["registered"])
 
 :func:`figure` sizes a figure for the A4 text width (``"full"``: 6.7 in, ``"half"``: 3.2 in)
-in the report's chart style (``report/style.py``); :func:`style` applies that style to
+in the report's chart style (``report/charts/style.py``); :func:`style` applies that style to
 everything drawn inside its ``with`` block, seaborn included, and leaves the analyst's own
 settings alone afterwards. :func:`show` displays a figure as the report's charts are
 displayed: SVG with its text kept as text (sharp and searchable in the PDF). :func:`table`
@@ -35,9 +35,9 @@ from matplotlib.ticker import FuncFormatter
 
 from bpu_reports.report import formats as f
 from bpu_reports.report import tables
-from bpu_reports.report.chart_base import Chart, render
-from bpu_reports.report.formats import Lang
-from bpu_reports.report.style import FULL, HALF, chart_style, color
+from bpu_reports.report.charts.base import Chart, render
+from bpu_reports.report.charts.style import FULL, HALF, chart_style, color
+from bpu_reports.report.words import Lang
 
 __all__ = [
     "color",

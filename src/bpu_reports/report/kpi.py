@@ -10,49 +10,37 @@ from typing import Any
 from bpu_reports.metrics.serialize import plain
 from bpu_reports.metrics.views import Unit
 from bpu_reports.report import formats as f
-from bpu_reports.report.formats import Lang
-from bpu_reports.report.labels import t
+from bpu_reports.report.words import Lang, word
 
 MIMETYPE = "application/vnd.bpu-reports.kpis+json"
 
 
 @dataclass(frozen=True)
 class Kpi:
+    """One card: ``key`` names the figure in the JSON record, ``label`` is the key of its
+    word; ``prev`` and ``year_ago`` are the figure a month and a year earlier."""
+
     key: str
+    label: str
     value: Any
     prev: Any
     year_ago: Any
     kind: str  # "count" | "rate" | "money"
-    note: str = ""
 
 
 def kpis(unit: Unit) -> list[Kpi]:
     s = unit.summary
+
+    def card(key: str, label: str, kind: str) -> Kpi:
+        return Kpi(key, label, s[key], s[f"{key}_prev"], s[f"{key}_year_ago"], kind)
+
     return [
-        Kpi("registered", s["registered"], s["registered_prev"], s["registered_year_ago"], "count"),
-        Kpi("active", s["active"], s["active_prev"], s["active_year_ago"], "count"),
-        Kpi(
-            "on_time_rate",
-            s["on_time_rate"],
-            s["on_time_rate_prev"],
-            s["on_time_rate_year_ago"],
-            "rate",
-        ),
-        Kpi(
-            "new_registrations",
-            s["new_registrations"],
-            s["new_registrations_prev"],
-            s["new_registrations_year_ago"],
-            "count",
-        ),
-        Kpi(
-            "collected_amount",
-            s["collected_amount"],
-            s["collected_amount_prev"],
-            s["collected_amount_year_ago"],
-            "money",
-        ),
-        Kpi("target_progress", s["target_progress"], None, None, "rate"),
+        card("registered", "registered", "count"),
+        card("active", "active_members", "count"),
+        card("on_time_rate", "on_time_rate", "rate"),
+        card("new_registrations", "new_registrations", "count"),
+        card("collected_amount", "collected_amount", "money"),
+        Kpi("target_progress", "target_progress", s["target_progress"], None, None, "rate"),
     ]
 
 
@@ -104,30 +92,34 @@ class KpiBlock:
         return out
 
     def to_html(self) -> str:
+        lang = self.lang
+        # the year-ago comparison names its month: "vs Juli 2016"
+        year_ago = word("vs_month", lang, month=f.month(self.unit.period.shift(-12), lang))
         cards = []
         for k in kpis(self.unit):
             if k.key == "target_progress":
                 target = self.unit.summary["target"]
                 sub = (
-                    f"{t('of_target', self.lang)} {f.number(target, self.lang)}"
+                    f"{word('of_target', lang)} {f.number(target, lang)}"
                     if not f.is_missing(target)
                     else f.MISSING
                 )
                 changes = f'<div class="bpu-kpi-sub">{html.escape(sub)}</div>'
             else:
                 changes = (
-                    f'<div class="bpu-kpi-sub">{html.escape(_delta(k, k.prev, self.lang))} '
-                    f"{t('vs_prev', self.lang)}</div>"
-                    f'<div class="bpu-kpi-sub">{html.escape(_delta(k, k.year_ago, self.lang))} '
-                    f"{t('vs_year', self.lang)}</div>"
+                    f'<div class="bpu-kpi-sub">{html.escape(_delta(k, k.prev, lang))} '
+                    f"{html.escape(word('vs_prev', lang))}</div>"
+                    f'<div class="bpu-kpi-sub">{html.escape(_delta(k, k.year_ago, lang))} '
+                    f"{html.escape(year_ago)}</div>"
                 )
             extra = ""
             if k.key == "active":
-                share = f.percent(self.unit.summary["active_share"], self.lang)
+                share = f.percent(self.unit.summary["active_share"], lang)
                 extra = f' <span class="bpu-kpi-share">({html.escape(share)})</span>'
+            label = html.escape(word(k.label, lang))
             cards.append(
-                f'<div class="bpu-kpi"><div class="bpu-kpi-label">{t(k.key, self.lang)}</div>'
-                f'<div class="bpu-kpi-value">{html.escape(_value(k, self.lang))}{extra}</div>'
+                f'<div class="bpu-kpi"><div class="bpu-kpi-label">{label}</div>'
+                f'<div class="bpu-kpi-value">{html.escape(_value(k, lang))}{extra}</div>'
                 f"{changes}</div>"
             )
         return f'<div class="bpu-kpis">{"".join(cards)}</div>'

@@ -9,7 +9,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
-from bpu_reports.report.formats import Lang
+from bpu_reports.report.words import Lang
 
 T = TypeVar("T")
 

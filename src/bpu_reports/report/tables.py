@@ -1,5 +1,7 @@
-"""Report tables: formatted in the report language, small cells suppressed, "tidak ada" when
-empty. Every value is escaped: names and venues come from the data.
+"""Report tables: formatted in the report language, small cells suppressed (with the privacy
+note under a table only when it has such a cell), "Tidak ada" (or the table's own sentence)
+when empty. Every value is escaped: names and venues come from the data. Offices are named
+with their code beside the name ("KC Bali Denpasar (DPS)"), whole: a long name wraps.
 
 :data:`TABLES` is the catalogue of the report's tables (``Report.table`` reads it);
 :func:`from_frame` makes a table of the same look from any DataFrame (``house.table``)."""
@@ -8,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -17,18 +20,28 @@ import pandas as pd
 from bpu_reports.metrics import serialize
 from bpu_reports.metrics.privacy import SMALL, WITHHELD, suppress_small_cells
 from bpu_reports.metrics.views import Unit
+from bpu_reports.report import data as report_data
 from bpu_reports.report import formats as f
-from bpu_reports.report.formats import Lang
-from bpu_reports.report.labels import t, value_label
 from bpu_reports.report.registry import Entry, catalogue
+from bpu_reports.report.words import Lang, value_word, word
 
 Formatter = Callable[[Any, Lang], str]
+
+
+def _points(value: Any, lang: Lang) -> str:
+    """A change of a rate (0…1) in percentage points, one decimal: ``+2,5`` / ``−0.8``."""
+    if isinstance(value, str) or f.is_missing(value):
+        return f.signed(value, lang)
+    return f.signed(float(value) * 100, lang, 1)
+
+
 KINDS: dict[str, Formatter] = {
     "int": f.number,
     "dec": lambda v, lang: f.number(v, lang, 1),
     "pct": f.percent,
     "rp": f.rupiah,
     "signed": f.signed,
+    "points": _points,
     "text": lambda v, lang: "" if v is None else str(v),
     "date": lambda v, lang: f.day(v, lang) if not f.is_missing(v) else f.MISSING,
 }
@@ -47,7 +60,8 @@ class Column:
 
 @dataclass(frozen=True)
 class Table:
-    """An HTML table (``_repr_html_``) with a caption; empty tables say so in words."""
+    """An HTML table (``_repr_html_``) with a caption; empty tables say so in words
+    (``empty``, default "Tidak ada")."""
 
     frame: pd.DataFrame
     columns: Sequence[Column]
@@ -56,11 +70,13 @@ class Table:
     css: str = ""
     footnote: str = ""
     total: dict[str, Any] = field(default_factory=dict)
+    empty: str = ""
 
     def to_html(self) -> str:
         cap = f"<caption>{html.escape(self.caption)}</caption>" if self.caption else ""
         if self.frame.empty:
-            body = f'<p class="bpu-none">{html.escape(t("none", self.lang))}</p>'
+            said = self.empty or word("none", self.lang)
+            body = f'<p class="bpu-none">{html.escape(said)}</p>'
             return f'<div class="bpu-table-wrap">{body}</div>'
         head = "".join(
             f'<th class="{"num" if c.kind != "text" else "txt"}">{html.escape(c.label)}</th>'
@@ -98,14 +114,17 @@ class Table:
         return f"Table({len(self.frame)} rows: {labels})"
 
 
-PRIVACY_NOTE: dict[str, str] = {
-    "id": "< 5: kurang dari 5 peserta, tidak ditampilkan untuk melindungi privasi.",
-    "en": "< 5: fewer than 5 members, not shown to protect privacy.",
-}
+def privacy_note(shown: pd.DataFrame, columns: Sequence[Column], lang: Lang) -> str:
+    """The privacy note for a table of these ``columns`` whose cells, as shown, are
+    ``shown``: when a number cell reads "< 5"; otherwise nothing."""
+    numbers = [c.key for c in columns if c.kind != "text" and c.key in shown]
+    return word("privacy_note", lang) if bool(shown[numbers].isin([SMALL]).any().any()) else ""
 
 
-def _cols(lang: Lang, *spec: tuple[str, str]) -> list[Column]:
-    return [Column(key, t(key, lang), kind) for key, kind in spec]
+def _cols(lang: Lang, *spec: tuple[str, str] | tuple[str, str, str]) -> list[Column]:
+    """Columns from ``(key, kind)``, headed by the word of the same key, or from
+    ``(key, kind, word key)``."""
+    return [Column(c[0], word(c[-1] if len(c) == 3 else c[0], lang), c[1]) for c in spec]
 
 
 def ageing(unit: Unit, lang: Lang = "id") -> Table:
@@ -115,16 +134,16 @@ def ageing(unit: Unit, lang: Lang = "id") -> Table:
     value = unit.ageing.arrears_value.sum(min_count=1)
     return Table(
         frame,
-        _cols(lang, ("bucket", "text"), ("members", "int"), ("arrears_value", "rp")),
+        _cols(
+            lang,
+            ("bucket", "text", "months_behind"),
+            ("members", "int"),
+            ("arrears_value", "rp"),
+        ),
         lang,
         css="ageing",
-        total={"bucket": t("total", lang), "members": total_members, "arrears_value": value},
-        footnote={
-            "id": "Nilai tunggakan hanya untuk peserta yang menunggak 1–3 bulan (masih dapat "
-            "dibayar); lewat 3 bulan kepesertaan menjadi nonaktif.",
-            "en": "Arrears value only for members 1–3 months behind (still payable); after "
-            "3 months the membership lapses.",
-        }[lang],
+        total={"bucket": word("total", lang), "members": total_members, "arrears_value": value},
+        footnote=word("ageing_note", lang),
     )
 
 
@@ -142,44 +161,43 @@ def programs(unit: Unit, lang: Lang = "id") -> Table:
         frame,
         _cols(lang, ("program", "text"), ("amount", "rp"), ("share", "pct")),
         lang,
-        total={"program": t("total", lang), "amount": total, "share": 1.0 if total else None},
+        total={"program": word("total", lang), "amount": total, "share": 1.0 if total else None},
     )
 
 
 def prepayment(unit: Unit, lang: Lang = "id") -> Table:
     s = unit.summary
-    labels = {"1": "1", "3": "3", "6": "6", "12": "12", "other": t("other", lang)}
+    labels = {"1": "1", "3": "3", "6": "6", "12": "12", "other": word("lainnya", lang)}
     frame = pd.DataFrame([{"months": labels[k], "payments": s[f"mix_{k}"]} for k in labels])
     count = s["payments"]
     frame["share"] = frame.payments / count if count else float("nan")
     return Table(
         frame,
-        _cols(lang, ("months", "text"), ("payments", "int"), ("share", "pct")),
+        _cols(lang, ("months", "text", "months_paid"), ("payments", "int"), ("share", "pct")),
         lang,
-        total={"months": t("total", lang), "payments": count, "share": 1.0 if count else None},
+        total={"months": word("total", lang), "payments": count, "share": 1.0 if count else None},
     )
+
+
+def named(names: pd.Series, codes: pd.Series) -> pd.Series:
+    """Offices as the tables name them: ``KC Bali Denpasar (DPS)``, the name whole."""
+    return names.astype(str) + " (" + codes.astype(str) + ")"
 
 
 def breakdown(unit: Unit, dimension: str, lang: Lang = "id") -> Table:
-    frame = unit.breakdowns[unit.breakdowns.dimension == dimension].copy()
-    frame = serialize.safe_breakdowns(frame)
-    frame["value"] = frame.value.map(lambda v: value_label(v, lang))
-    return Table(
-        frame,
-        [
-            Column("value", t(dimension, lang), "text"),
-            *_cols(
-                lang,
-                ("registered", "int"),
-                ("new_registrations", "int"),
-                ("active", "int"),
-                ("active_share", "pct"),
-                ("on_time_rate", "pct"),
-            ),
-        ],
+    """One breakdown, largest first (``data.breakdown_rows``: a region in a branch's order)."""
+    frame = serialize.safe_breakdowns(report_data.breakdown_rows(unit, dimension))
+    frame["value"] = frame.value.map(lambda v: value_word(v, lang))
+    columns = _cols(
         lang,
-        footnote=PRIVACY_NOTE[lang],
+        ("value", "text", dimension),
+        ("registered", "int"),
+        ("new_registrations", "int"),
+        ("active", "int", "active_members"),
+        ("active_share", "pct"),
+        ("on_time_rate", "pct"),
     )
+    return Table(frame, columns, lang, footnote=privacy_note(frame, columns, lang))
 
 
 def segments(unit: Unit, lang: Lang = "id") -> Table:
@@ -191,41 +209,173 @@ def channels(unit: Unit, lang: Lang = "id") -> Table:
 
 
 def events(unit: Unit, lang: Lang = "id", in_month: bool = True) -> Table:
-    """Events of the month (``in_month``) or of the year to date, most recent first."""
+    """Events of the month (``in_month``) or of the year to date, most recent first; in a
+    region's or the country's report each names its branch."""
     frame = unit.outreach
     if in_month:
         frame = frame[frame.in_month]
     frame = serialize.safe_outreach(frame.sort_values("held_on", ascending=False))
     frame = frame.assign(event=frame.title + " — " + frame.venue)
-    later = () if in_month else (("active_3m", "int"), ("active_6m", "int"))
-    columns = [
-        Column("held_on", t("held_on", lang), "date"),
-        Column("event", t("event", lang), "text"),
-        *_cols(lang, ("potential", "int")),
-        Column("registered", t("enrolled", lang), "int"),
-        *_cols(lang, ("conversion", "pct"), ("paid", "int"), ("active_now", "int"), *later),
-    ]
-    return Table(frame, columns, lang, css="events")
+    # a conversion withheld because fewer than 5 registered reads as that count does, and
+    # a month not reached yet says so in words; the notes under the table explain both
+    withheld = frame.conversion.eq(WITHHELD)
+    frame["conversion"] = frame.conversion.mask(withheld, SMALL)
+    later = ["active_3m", "active_6m"]
+    not_yet = frame[later].isna()
+    frame[later] = frame[later].astype(object).where(~not_yet, word("not_yet", lang))
+    where: list[tuple[str, str, str]] = []
+    if unit.kind != "branch":
+        names = unit.branches.set_index("branch_code").branch_name
+        office = frame.branch_code.map(names).fillna(frame.branch_code)
+        frame = frame.assign(office=named(office, frame.branch_code))
+        where = [("office", "text", "branch")]
+    columns = _cols(
+        lang,
+        ("held_on", "date"),
+        *where,
+        ("event", "text"),
+        ("potential", "int"),
+        ("registered", "int", "enrolled"),
+        ("conversion", "pct"),
+        ("paid", "int"),
+        ("active_now", "int"),
+    )
+    if not in_month:
+        columns += [
+            Column(f"active_{n}m", word("active_after", lang, months=f.months(n, lang)), "int")
+            for n in (3, 6)
+        ]
+    notes = [privacy_note(frame, columns, lang)]
+    if withheld.any():
+        notes.append(word("withheld_conversion_note", lang))
+    if not in_month and bool(not_yet.to_numpy().any()):
+        notes.append(word("not_yet_note", lang, month=f.month(unit.period, lang)))
+    return Table(frame, columns, lang, css="events", footnote=" ".join(n for n in notes if n))
 
 
 def branches(unit: Unit, lang: Lang = "id") -> Table:
     frame = unit.branches.copy()
+    if not frame.empty:
+        frame["office"] = named(frame.branch_name, frame.branch_code)
     return Table(
         frame,
-        [
-            Column("rank_active", t("rank", lang), "int"),
-            Column("branch_name", t("branch", lang), "text"),
-            *_cols(
-                lang,
-                ("registered", "int"),
-                ("active", "int"),
-                ("on_time_rate", "pct"),
-                ("net_change", "signed"),
-                ("target_progress", "pct"),
-            ),
-        ],
+        _cols(
+            lang,
+            ("rank_active", "int", "rank"),
+            ("office", "text", "branch"),
+            ("registered", "int"),
+            ("active", "int", "active_members"),
+            ("on_time_rate", "pct"),
+            ("net_change", "signed"),
+            ("target_progress", "pct"),
+        ),
         lang,
         css="ranking",
+    )
+
+
+def regions(unit: Unit, lang: Lang = "id") -> Table:
+    """The country's regions ranked by active members, with a total row for the nation
+    (its own figures: rates from the sums). ``target_gap`` is the December projection
+    less the target (negative: short)."""
+    frame = unit.regions.copy()
+    if frame.empty:
+        return Table(frame, [], lang)
+    frame["office"] = named(frame.region_name, frame.region_code)
+    s = unit.summary
+    total = {
+        "office": word("total", lang),
+        "branches": int(frame.branches.sum()),
+        **{k: s[k] for k in ("registered", "active", "on_time_rate", "net_change")},
+        "target_progress": s["target_progress"],
+        "target_gap": s["projection_december"] - s["target"],
+    }
+    return Table(
+        frame,
+        _cols(
+            lang,
+            ("rank_active", "int", "rank"),
+            ("office", "text", "region"),
+            ("branches", "int", "branch_count"),
+            ("registered", "int"),
+            ("active", "int", "active_members"),
+            ("on_time_rate", "pct"),
+            ("net_change", "signed"),
+            ("target_progress", "pct"),
+            ("target_gap", "signed"),
+        ),
+        lang,
+        css="ranking",
+        total=total,
+    )
+
+
+def _with_region(unit: Unit) -> list[tuple[str, str, str]]:
+    """The region column of an office table, in the national report only."""
+    return [("region_name", "text", "region")] if unit.kind == "national" else []
+
+
+def behind_target(unit: Unit, lang: Lang = "id", n: int = report_data.BEHIND) -> Table:
+    """The offices furthest behind target (``data.behind_target``: projection short of the
+    target, worst share first, at most ``n``): target, projection, shortfall, progress and,
+    when the metrics carry it, the net additions a month still needed. With none behind,
+    the table says every branch is projected to reach its target (or that no target is
+    set)."""
+    frame = report_data.behind_target(unit, raw=True, n=n)
+    frame["office"] = named(frame.branch_name, frame.branch_code)
+    frame["shortfall"] = -frame.target_gap
+    spec: list[tuple[str, str] | tuple[str, str, str]] = [
+        ("office", "text", "branch"),
+        *_with_region(unit),
+        ("target", "int"),
+        ("projection_december", "int"),
+        ("shortfall", "int"),
+        ("target_progress", "pct"),
+    ]
+    if "required_monthly" in frame:
+        frame["required_monthly"] = frame.required_monthly.map(
+            lambda v: v if f.is_missing(v) else math.ceil(v)
+        )
+        spec.append(("required_monthly", "int"))
+    empty = ""
+    offices = unit.branches
+    if not offices.empty:
+        targets = offices[offices.target.notna()]
+        if targets.empty:
+            empty = word("no_target", lang)
+        elif targets.on_track.eq(True).all():
+            empty = word("none_behind", lang)
+    return Table(frame, _cols(lang, *spec), lang, css="ranking", empty=empty)
+
+
+def movers(unit: Unit, lang: Lang = "id", n: int = report_data.EACH_WAY) -> Table:
+    """The offices whose active members rose most and fell most since last month
+    (``data.movers``: at most ``n`` each way), "Naik" / "Turun", with the change in the
+    on-time rate beside it in percentage points. Active members under 5 read "< 5" and the
+    changes from them "–" (``data.safe_movers``)."""
+    raw = report_data.movers(unit, raw=True, n=n).drop(columns="suppressed")
+    frame = report_data.safe_movers(raw)
+    frame["office"] = named(raw.branch_name, raw.branch_code)
+    directions = {"up": word("moved_up", lang), "down": word("moved_down", lang)}
+    frame["direction"] = raw.direction.map(directions)
+    columns = _cols(
+        lang,
+        ("direction", "text"),
+        ("office", "text", "branch"),
+        *_with_region(unit),
+        ("active_prev", "int"),
+        ("active", "int", "active_members"),
+        ("active_change", "signed"),
+        ("on_time_rate_change", "points"),
+    )
+    empty = word("no_movers", lang) if not unit.branches.empty else ""
+    return Table(
+        frame,
+        columns,
+        lang,
+        css="ranking",
+        footnote=privacy_note(frame, columns, lang),
+        empty=empty,
     )
 
 
@@ -285,6 +435,30 @@ TABLES: dict[str, Entry[Table]] = catalogue(
             {
                 "en": "The region's branches ranked by active members (region reports)",
                 "id": "Kantor cabang wilayah menurut peringkat peserta aktif",
+            },
+        ),
+        Entry(
+            "regions",
+            regions,
+            {
+                "en": "The regions ranked by active members, with the nation's total (national)",
+                "id": "Kantor wilayah menurut peringkat peserta aktif, dengan total nasional",
+            },
+        ),
+        Entry(
+            "behind_target",
+            behind_target,
+            {
+                "en": "The offices furthest behind their target (at most n=10)",
+                "id": "Kantor cabang yang paling jauh di bawah target (paling banyak n=10)",
+            },
+        ),
+        Entry(
+            "movers",
+            movers,
+            {
+                "en": "The offices whose active members rose and fell most (n=5 each way)",
+                "id": "Kantor cabang dengan kenaikan dan penurunan peserta aktif terbesar (n=5)",
             },
         ),
     ]
@@ -357,7 +531,6 @@ def from_frame(
         # a cell Report.data suppressed: missing there, "< 5" (a count) or "–" (a rate) here
         hidden = flagged & data[col].isna()
         shown.loc[hidden, col] = WITHHELD if kind == "pct" else SMALL
-    small = bool(shown.isin([SMALL]).any().any())
     columns = [Column(c, str((labels or {}).get(c, c)), kinds[c]) for c in data.columns]
-    note = footnote or (PRIVACY_NOTE[lang] if small else "")
+    note = footnote or privacy_note(shown, columns, lang)
     return Table(shown, columns, lang, caption=caption, footnote=note, css="house")

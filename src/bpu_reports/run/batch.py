@@ -2,7 +2,8 @@
 
 1. lock the output folder; sweep what a killed run left (temporary files, metrics cache);
 2. plan the jobs and skip those whose fingerprint is unchanged (unless ``force``);
-3. compute the metrics of the whole scope once, save one slice per report;
+3. compute the metrics of the whole scope once, save one slice (a branch, a region, the
+   country) per report;
 4. run the jobs on the executor, recording each result in the manifest as it arrives;
 5. publish the portal; report "N ok, N failed, N skipped".
 """
@@ -61,7 +62,8 @@ def resolve_period(
 
 def resolve_scope(con: Any, text: str) -> tuple[Scope, bool]:
     """``all``, a region code, or comma-separated branch codes; the flag says whether region
-    reports belong to the batch (not for a hand-picked list of branches)."""
+    reports belong to the batch (not for a hand-picked list of branches). The national
+    report belongs to a batch whose scope is ``all`` only (the returned scope's kind)."""
     from bpu_reports.errors import ScopeError
 
     text = text.strip(" ")  # spaces around codes are fine; any other character is refused
@@ -75,6 +77,17 @@ def resolve_scope(con: Any, text: str) -> tuple[Scope, bool]:
         if text in regions:
             return resolve(con, region=text), True
     return resolve(con, codes=codes), False
+
+
+def plan_jobs(
+    run_spec: spec.RunSpec, scope: Scope, with_regions: bool, period: str, data_version: str
+) -> list[plan.Job]:
+    """The batch's jobs over ``scope`` (as ``resolve_scope`` gives it): region reports when
+    ``with_regions``, the national report only when the scope is ``all`` (else one log line
+    says it was left out)."""
+    return plan.plan(
+        run_spec, scope.branches, period, data_version, with_regions, national=scope.kind == "all"
+    )
 
 
 def sweep(folder: Path) -> int:
@@ -174,8 +187,8 @@ class Batch:
         portal. On a stop (``run.stop``), what finished is in the manifest and the portal,
         and ``Interrupted`` says how many did and did not run."""
         out, period = self.settings.out, str(self.month)
-        jobs = plan.plan(
-            self.run_spec, self.scope.branches, period, self.info.data_version, self.with_regions
+        jobs = plan_jobs(
+            self.run_spec, self.scope, self.with_regions, period, self.info.data_version
         )
         entries = manifest.load(self.folder)
         todo = [

@@ -14,6 +14,13 @@ from bpu_reports._version import __version__
 from bpu_reports.data.store import WarehouseInfo
 
 NAME = "manifest.json"
+_ORDER = ("national", "region")  # then branches, and any other kind
+
+
+def kind_order(kind: str) -> int:
+    """Where a report of ``kind`` comes in a manifest and a plan: the national report
+    first, then regions, then branches."""
+    return _ORDER.index(kind) if kind in _ORDER else len(_ORDER)
 
 
 def load(folder: Path) -> dict[str, dict[str, Any]]:
@@ -34,7 +41,7 @@ def save(
         "package_version": __version__,
         "data_version": info.data_version,
         "updated_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-        "reports": sorted(entries.values(), key=lambda e: (e["kind"] != "region", e["key"])),
+        "reports": sorted(entries.values(), key=lambda e: (kind_order(e["kind"]), e["key"])),
     }
     publish.write_text(folder / NAME, json.dumps(body, ensure_ascii=False, indent=1, default=str))
 

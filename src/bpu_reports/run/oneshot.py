@@ -10,6 +10,7 @@ from bpu_reports.config import Settings
 from bpu_reports.data import store
 from bpu_reports.errors import BpuReportsError, Interrupted, ParameterError
 from bpu_reports.metrics import check_period, resolve
+from bpu_reports.metrics.views import NATIONAL, NATIONAL_NAME
 from bpu_reports.period import Period
 from bpu_reports.report import formats as fmt
 from bpu_reports.run import parameters, stop
@@ -46,16 +47,23 @@ def run_one(
     formats: str = "html,pdf",
     lang: str = "id",
     assignments: list[str] | tuple[str, ...] = (),
+    national: bool = False,
 ) -> Outcome:
-    """Validate everything (parameters, warehouse, scope, period), then run one report."""
-    if (branch is None) == (region is None):
-        raise ParameterError("give exactly one of --branch CODE or --region CODE")
+    """Validate everything (parameters, warehouse, scope, period), then run one report: of
+    ``branch``, of ``region``, or (``national``) of the whole country, code ``NATIONAL``."""
+    if sum((branch is not None, region is not None, national)) != 1:
+        raise ParameterError("give exactly one of --branch CODE, --region CODE or --national")
     chosen = parse_formats(formats)
     month = Period.parse(period)
     if lang not in ("id", "en"):
         raise ParameterError(f"--lang {lang!r}: use id or en")
-    kind, code = ("branch", branch) if branch is not None else ("region", region)
-    assert code is not None
+    kind: str
+    if branch is not None:
+        kind, code = "branch", branch
+    elif region is not None:
+        kind, code = "region", region
+    else:
+        kind, code = "national", NATIONAL
     extra = parameters.parse_assignments(list(assignments))
     internal = sorted(set(extra) & set(INTERNAL))
     if internal:
@@ -68,9 +76,11 @@ def run_one(
         )
     declared = parameters.declared(notebook)
     if kind not in declared:
-        other = "region" if kind == "branch" else "branch"
+        fallback = "region" if kind == "branch" else "branch"
+        other = next((k for k in ("branch", "region", "national") if k in declared), fallback)
+        option = "--national" if other == "national" else f"--{other}"
         raise ParameterError(
-            f"{notebook.name} is not a {kind} report (it has no '{kind}' parameter): use --{other}"
+            f"{notebook.name} is not a {kind} report (it has no '{kind}' parameter): use {option}"
         )
     values = {**given, **extra}
     if "db" in declared:
@@ -79,14 +89,20 @@ def run_one(
 
     con = store.connect(settings.db)
     try:
-        scope = resolve(con, branch=code) if kind == "branch" else resolve(con, region=code)
+        if kind == "branch":
+            scope = resolve(con, branch=code)
+        elif kind == "region":
+            scope = resolve(con, region=code)
+        else:
+            scope = resolve(con)
         check_period(store.info(con), month)
     finally:
         con.close()
-    name = str(
-        scope.branches.iloc[0].branch_name
-        if kind == "branch"
-        else scope.branches.iloc[0].region_name
+    first = scope.branches.iloc[0] if kind != "national" else None
+    name = (
+        NATIONAL_NAME
+        if first is None
+        else str(first.branch_name if kind == "branch" else first.region_name)
     )
     title = f"{name} — {fmt.month(month, typed.get('lang', 'id'))}"
     with stop.on_signals():

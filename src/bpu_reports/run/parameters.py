@@ -19,6 +19,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, ValidationError, cre
 from bpu_reports.config import checked_path
 from bpu_reports.errors import ParameterError
 from bpu_reports.metrics.scope import check_code
+from bpu_reports.metrics.views import NATIONAL
 from bpu_reports.period import Period
 
 
@@ -31,11 +32,18 @@ def _code(what: str) -> Any:
     return Annotated[str, AfterValidator(lambda value: check_code(value, what))]
 
 
+def _national(value: str) -> str:
+    if value != NATIONAL:
+        raise ValueError(f"the national report's code is {NATIONAL}")
+    return value
+
+
 PeriodText = Annotated[str, AfterValidator(_period)]
 
 KNOWN: dict[str, Any] = {
     "branch": _code("branch"),
     "region": _code("region"),
+    "national": Annotated[str, AfterValidator(_national)],
     "period": PeriodText,
     "lang": Literal["id", "en"],
     "db": str,

@@ -1,10 +1,12 @@
 """The batch plan: one job per (report spec × unit of the scope × language), each with the
-fingerprint that decides whether an unchanged report can be skipped."""
+fingerprint that decides whether an unchanged report can be skipped. A unit is a branch, a
+region, or the whole country (``per: national``, code ``NATIONAL``)."""
 
 from __future__ import annotations
 
 import hashlib
 import json
+import logging
 from dataclasses import asdict, dataclass
 from functools import cache
 from pathlib import Path
@@ -14,7 +16,11 @@ import pandas as pd
 
 import bpu_reports
 from bpu_reports._version import __version__
+from bpu_reports.metrics.views import NATIONAL, NATIONAL_NAME
+from bpu_reports.run.manifest import kind_order
 from bpu_reports.run.spec import RunSpec, output_stems
+
+log = logging.getLogger("bpu_reports.generate")
 
 NOT_FINGERPRINTED = ("db", "metrics_file")
 """Parameters that say where things are, not what the report shows."""
@@ -24,7 +30,7 @@ NOT_FINGERPRINTED = ("db", "metrics_file")
 class Job:
     key: str  # "DPS/branch_monthly" (unique within a period; ".en" for other languages)
     notebook: str
-    kind: str  # "branch" | "region"
+    kind: str  # "branch" | "region" | "national"
     code: str
     name: str
     region_code: str
@@ -69,19 +75,32 @@ def fingerprint(
 
 
 def plan(
-    spec: RunSpec, branches: pd.DataFrame, period: str, data_version: str, with_regions: bool
+    spec: RunSpec,
+    branches: pd.DataFrame,
+    period: str,
+    data_version: str,
+    with_regions: bool,
+    national: bool = False,
 ) -> list[Job]:
     """Jobs for every report spec over the scope's ``branches`` (and their regions when
-    ``with_regions``), in a stable order: regions first (they are few and read first)."""
+    ``with_regions``; the one national report when ``national``, i.e. the scope is ``all``),
+    in a stable order: the national report first, then regions (they are few and read
+    first), then branches. National reports left out are logged once."""
     jobs: list[Job] = []
     regions = branches.drop_duplicates("region_code").sort_values("region_code")
+    if not national and any(r.per == "national" for r in spec.reports):
+        log.info("national report skipped: scope is not all")
     for report in spec.reports:
-        if report.per == "region" and not with_regions:
+        if (report.per == "region" and not with_regions) or (
+            report.per == "national" and not national
+        ):
             continue
         if report.per == "branch":
             units = [(b.branch_code, b.branch_name, b.region_code) for b in branches.itertuples()]
-        else:
+        elif report.per == "region":
             units = [(r.region_code, r.region_name, r.region_code) for r in regions.itertuples()]
+        else:
+            units = [(NATIONAL, NATIONAL_NAME, NATIONAL)]
         for lang, stem in zip(report.languages, output_stems(report), strict=True):
             for code, name, region_code in units:
                 params = {**report.parameters, report.per: code, "period": period, "lang": lang}
@@ -103,5 +122,5 @@ def plan(
                         title=report.title,
                     )
                 )
-    jobs.sort(key=lambda j: (j.kind != "region", j.key))
+    jobs.sort(key=lambda j: (kind_order(j.kind), j.key))
     return jobs

@@ -1,5 +1,6 @@
-"""Run specs (``parameters/*.yaml``): which notebooks, per branch or per region, which formats
-and languages. Validated with pydantic; any mistake is one line naming the file and the key."""
+"""Run specs (``parameters/*.yaml``): which notebooks, per branch, per region or one for the
+whole country, which formats and languages. Validated with pydantic; any mistake is one line
+naming the file and the key."""
 
 from __future__ import annotations
 
@@ -22,7 +23,9 @@ class ReportSpec(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     notebook: Path
-    per: Literal["branch", "region"]
+    per: Literal["branch", "region", "national"]
+    """One report per branch or per region of the scope, or one national report (code
+    ``NATIONAL``; only when the batch's scope is ``all``)."""
     formats: tuple[Literal["html", "pdf"], ...] = ("html", "pdf")
     languages: tuple[Literal["id", "en"], ...] = ("id",)
     parameters: dict[str, Any] = Field(default_factory=dict)
@@ -120,7 +123,7 @@ def _check_outputs(path: Path, reports: list[ReportSpec]) -> None:
                 )
 
 
-SET_BY_THE_BATCH = ("branch", "region", "period", "lang", "metrics_file", "db")
+SET_BY_THE_BATCH = ("branch", "region", "national", "period", "lang", "metrics_file", "db")
 """Parameters every batch job receives from the plan, never from a spec's ``parameters``
 (``db`` too: the batch checks the scope and period against ``--db``, so a report must read
 that warehouse and no other)."""

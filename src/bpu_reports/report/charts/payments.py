@@ -11,10 +11,11 @@ from matplotlib.figure import Figure
 
 from bpu_reports.metrics.views import Unit
 from bpu_reports.report import formats
-from bpu_reports.report.chart_base import Chart, render
-from bpu_reports.report.chart_layout import (
+from bpu_reports.report.charts.base import Chart, render
+from bpu_reports.report.charts.layout import (
     bar_label,
     head_room,
+    label_at,
     legend_above,
     months_axis,
     place_axes,
@@ -22,18 +23,17 @@ from bpu_reports.report.chart_layout import (
     stack_bars,
     swatch,
     text_width,
-    trend_of,
 )
-from bpu_reports.report.chart_scales import percent_scale, rupiah_scale
-from bpu_reports.report.chart_text import check_lang, phrase
-from bpu_reports.report.formats import Lang
-from bpu_reports.report.style import (
+from bpu_reports.report.charts.scales import percent_scale, rupiah_scale
+from bpu_reports.report.charts.style import (
     FONT_SIZE,
     HALF,
     PALETTE,
     SEQUENTIAL,
     chart_style,
 )
+from bpu_reports.report.data import trend_of
+from bpu_reports.report.words import Lang, check_lang, word
 
 PROGRAMMES = ("JKK", "JKM", "JHT")
 MIX = (("mix_1", 1), ("mix_3", 3), ("mix_6", 6), ("mix_12", 12), ("mix_other", None))
@@ -49,7 +49,7 @@ def on_time(unit: Unit, lang: Lang = "id") -> Chart:
     rate = pd.to_numeric(tr.on_time_rate, errors="coerce").to_numpy(dtype=float)
     scale = percent_scale(lang)
     colour = PALETTE["accent"]
-    title = phrase("on_time", lang)
+    title = word("chart_on_time", lang)
     last = rate[-1] if len(rate) else float("nan")
     text = formats.percent(last, lang, 1)
     with chart_style():
@@ -62,20 +62,20 @@ def on_time(unit: Unit, lang: Lang = "id") -> Chart:
         ax.plot(x, rate, color=colour, marker="o", clip_on=False)
         scale.apply(ax)
         if len(tr):
-            ax.annotate(
+            label_at(
+                ax,
                 text,
                 (x[-1], last if math.isfinite(last) else 0.0),
-                xytext=(6, 0),
-                textcoords="offset points",
+                (6, 0),
                 ha="left",
                 va="center",
-                fontsize=FONT_SIZE,
-                fontweight="bold",
+                size=FONT_SIZE,
                 color=colour,
+                bold=True,
                 annotation_clip=False,
             )
         months_axis(ax, list(tr.period), lang, step=2)
-        ax.set_ylabel(phrase("of_active", lang))
+        ax.set_ylabel(word("of_active", lang))
         put_title(ax, title)
         return render(fig, "on_time", title)
 
@@ -89,7 +89,7 @@ def collections(unit: Unit, lang: Lang = "id") -> Chart:
     layers = [(tr[f"collected_{p.lower()}"].to_numpy(dtype=float), PALETTE[p]) for p in PROGRAMMES]
     total = sum((v for v, _ in layers), start=np.zeros(len(tr)))
     scale = rupiah_scale(float(total.max(initial=0)), lang, headroom=1.12)
-    title = phrase("collections", lang)
+    title = word("chart_collections", lang)
     with chart_style():
         fig = Figure(figsize=HALF)
         ax = place_axes(
@@ -118,10 +118,10 @@ def prepayment(unit: Unit, lang: Lang = "id") -> Chart:
     total = sum(counts, start=np.zeros(len(tr)))
     safe = np.where(total > 0, total, 1.0)
     colours = [*SEQUENTIAL, PALETTE["muted"]]
-    names = [phrase("months_n", lang, n=n) if n else phrase("other", lang) for _, n in MIX]
+    names = [formats.months(n, lang) if n else word("lainnya", lang) for _, n in MIX]
     scale = percent_scale(lang)
     legend_w = max(text_width(n) for n in names) + FONT_SIZE * 2.2
-    title = phrase("prepayment", lang)
+    title = word("chart_prepayment", lang)
     with chart_style():
         fig = Figure(figsize=HALF)
         ax = place_axes(fig, yticks=scale.labels, head=head_room(), xlines=2, right=legend_w + 6)

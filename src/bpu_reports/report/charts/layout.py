@@ -10,25 +10,24 @@ from functools import cache
 from typing import Any
 
 import numpy as np
-import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.font_manager import FontProperties
 from matplotlib.patches import Patch
 from matplotlib.textpath import text_to_path
 
-from bpu_reports.metrics.views import Unit
 from bpu_reports.period import Period
 from bpu_reports.report import formats
-from bpu_reports.report.formats import Lang
-from bpu_reports.report.style import (
+from bpu_reports.report.charts.style import (
     FONT,
     FONT_SIZE,
+    NARROW,
     NOTE_SIZE,
     PALETTE,
     TEXT,
     TITLE_SIZE,
 )
+from bpu_reports.report.words import Lang
 
 PAD = 4.0  # points around the figure edge
 LINE = 1.25  # line height, in font sizes
@@ -66,11 +65,30 @@ def place_axes(
     """One plot area placed from the space its labels need (all sizes in points):
     ``head`` above the plot (title, legend), ``xlines`` lines of x tick labels and ``foot``
     more below, ``right`` on the right."""
+    box = axes_box(
+        fig, yticks=yticks, ylabel=ylabel, head=head, xlines=xlines, foot=foot, right=right
+    )
+    return fig.add_axes(box)
+
+
+def axes_box(
+    fig: Figure,
+    *,
+    yticks: Sequence[str] = (),
+    ylabel: bool = False,
+    head: float = 0.0,
+    xlines: int = 1,
+    foot: float = 0.0,
+    right: float = 6.0,
+) -> tuple[float, float, float, float]:
+    """Where :func:`place_axes` puts the plot, in figure fractions (left, bottom, width,
+    height); ``ax.set_position(axes_box(fig, ...))`` places it again once the figure is
+    resized for the narrow drawing."""
     fw, fh = (v * 72 for v in fig.get_size_inches())
     left = left_room(yticks, ylabel)
     bottom = PAD + 3.5 + xlines * FONT_SIZE * LINE + foot
     top = PAD + head
-    return fig.add_axes((left / fw, bottom / fh, 1 - (left + right) / fw, 1 - (top + bottom) / fh))
+    return (left / fw, bottom / fh, 1 - (left + right) / fw, 1 - (top + bottom) / fh)
 
 
 def left_room(yticks: Sequence[str], ylabel: bool = False) -> float:
@@ -91,9 +109,27 @@ def wrap_lines(lines: Sequence[str], room: float, size: float, bold: bool = Fals
     return out
 
 
-def head_room(legend: bool = False) -> float:
+def wrap_words(text: str, room: float, size: float = FONT_SIZE, bold: bool = False) -> str:
+    """``text`` broken between words into lines at most ``room`` points wide (a word wider
+    than ``room`` keeps a line of its own): a title on the narrow drawing."""
+    lines: list[str] = []
+    for word in text.split():
+        wider = f"{lines[-1]} {word}" if lines else word
+        if lines and text_width(wider, size, bold) <= room * 0.95:  # renderers differ a little
+            lines[-1] = wider
+        else:
+            lines.append(word)
+    return "\n".join(lines)
+
+
+def narrow_title(title: str) -> str:
+    """A chart's title in lines that fit the narrow drawing's width."""
+    return wrap_words(title, NARROW * 72 - 2 * PAD, TITLE_SIZE, bold=True)
+
+
+def head_room(legend: bool = False, title_lines: int = 1) -> float:
     """Points above the plot for the title (and a legend row under it)."""
-    return TITLE_PAD + TITLE_H + (LEGEND_ROW if legend else 0)
+    return TITLE_PAD + TITLE_H * title_lines + (LEGEND_ROW if legend else 0)
 
 
 def flush_left(ax: Axes) -> float:
@@ -110,9 +146,33 @@ def size_pts(ax: Axes) -> tuple[float, float]:
     return fig.bbox.width * 72 / fig.dpi, fig.bbox.height * 72 / fig.dpi
 
 
-def put_title(ax: Axes, text: str, legend: bool = False) -> None:
+def put_title(ax: Axes, text: str, legend: bool = False, over: float | None = None) -> None:
+    """The chart's title flush left above the plot (and its legend row). Over x tick labels
+    on top matplotlib lifts it clear of them at each drawing, unless ``over`` says how many
+    points they take; otherwise it stays where it is put, and the drawing skips measuring
+    the axes to find that out."""
     pad = TITLE_PAD + (LEGEND_ROW if legend else 0)
-    ax.set_title(text, pad=pad, x=flush_left(ax), ha="left")
+    at_top = ax.xaxis.get_ticks_position() in ("top", "unknown")
+    at_top = at_top or ax.xaxis.get_label_position() == "top"
+    y = None if at_top else 1.0
+    if over is not None:
+        y = 1 + over / (ax.get_position().height * size_pts(ax)[1])
+    ax.set_title(text, pad=pad, x=flush_left(ax), ha="left", y=y)
+
+
+@cache
+def line_height(size: float = FONT_SIZE) -> float:
+    """Points a line of text takes as matplotlib places it (ascent and descent)."""
+    return float(text_to_path.get_text_width_height_descent("lp", font_props(size), False)[1])
+
+
+def no_axis_labels(ax: Axes, x: bool = True, y: bool = True) -> None:
+    """Say that the x (and y) axis of ``ax`` has no label: matplotlib otherwise measures
+    every tick label once more, at each drawing, to place the empty label clear of them."""
+    if x:
+        ax.xaxis.set_label_coords(0.5, 0.0)
+    if y:
+        ax.yaxis.set_label_coords(0.0, 0.5)
 
 
 def legend_above(ax: Axes, handles: Sequence[Any], labels: Sequence[str]) -> None:
@@ -134,9 +194,29 @@ def swatch(role: str) -> Patch:
     return Patch(facecolor=PALETTE.get(role, role), edgecolor="none")
 
 
+def label_at(
+    ax: Axes,
+    text: str,
+    xy: tuple[float, float],
+    offset: tuple[float, float] = (0, 2),
+    *,
+    ha: str = "center",
+    va: str = "bottom",
+    size: float = NOTE_SIZE,
+    color: str = TEXT,
+    bold: bool = False,
+    **kw: Any,
+) -> None:
+    """``text`` at ``xy`` (data coordinates unless ``xycoords`` in ``kw`` says otherwise),
+    moved by ``offset`` points: the value labels and notes of the charts."""
+    weight = "bold" if bold else "normal"
+    style: dict[str, Any] = {"fontsize": size, "fontweight": weight, "color": color, **kw}
+    ax.annotate(text, xy, xytext=offset, textcoords="offset points", ha=ha, va=va, **style)
+
+
 def bar_label(ax: Axes, x: float, y: float, text: str, **kw: Any) -> None:
-    style: dict[str, Any] = {"ha": "center", "fontsize": NOTE_SIZE, "color": TEXT, **kw}
-    ax.annotate(text, (x, y), xytext=(0, 2), textcoords="offset points", va="bottom", **style)
+    """A value over a bar."""
+    label_at(ax, text, (x, y), **kw)
 
 
 def emphasise_last_tick(ax: Axes) -> None:
@@ -166,11 +246,6 @@ def month_ticks(periods: Sequence[str], lang: Lang, step: int = 1) -> tuple[list
             last_year = p.year
         labels.append(text)
     return positions, labels
-
-
-def trend_of(unit: Unit) -> pd.DataFrame:
-    """The unit's 13-month trend, oldest month first."""
-    return unit.trend.sort_values("period").reset_index(drop=True)
 
 
 def stack_bars(

@@ -1,6 +1,7 @@
 """Numbers on the charts' y axes: member counts, percentages and rupiah in ribu / juta /
-miliar / triliun, each a :class:`Scale` from 0 with tick labels in the report's language;
-:func:`num` reads a cell as a float."""
+miliar / triliun (the scale's word from Babel, as ``formats.rupiah`` writes amounts), each a
+:class:`Scale` from 0 with tick labels in the report's language; :func:`num` reads a cell as
+a float."""
 
 from __future__ import annotations
 
@@ -13,8 +14,7 @@ from matplotlib.axes import Axes
 from matplotlib.ticker import MaxNLocator
 
 from bpu_reports.report import formats
-from bpu_reports.report.chart_text import phrase
-from bpu_reports.report.formats import Lang
+from bpu_reports.report.words import Lang
 
 
 def num(value: Any) -> float:
@@ -60,17 +60,18 @@ def percent_scale(lang: Lang) -> Scale:
 
 
 def rupiah_scale(peak: float, lang: Lang, headroom: float = 1.0) -> Scale:
-    """Rupiah in ribu / juta / miliar / triliun; ``unit`` names the scale for the axis."""
+    """Rupiah in ribu / juta / miliar / triliun; ``unit`` names the scale for the axis
+    (``Rp miliar`` / ``Rp billion``, plain ``Rp`` under a thousand)."""
     peak = peak if math.isfinite(peak) and peak > 0 else 0.0
     scale = next((s for s in (1e12, 1e9, 1e6, 1e3) if peak >= s), 1.0)
     ticks = nice_ticks(peak / scale, integer=False)
     step = ticks[1] - ticks[0]
     digits = 0 if step >= 1 else (1 if step >= 0.1 else 2)
     top = max(ticks[-1], peak * headroom / scale) * scale
-    names = {1e12: "scale_1e12", 1e9: "scale_1e9", 1e6: "scale_1e6", 1e3: "scale_1e3"}
+    unit = f"Rp {formats.scale_word(scale, lang)}" if scale > 1 else "Rp"
     return Scale(
         top,
         tuple(v * scale for v in ticks),
         tuple(formats.number(v, lang, digits) for v in ticks),
-        phrase(names.get(scale, "scale_1"), lang),
+        unit,
     )

@@ -1,5 +1,6 @@
 """The one chart style of the product: a seaborn theme tuned for an A4 page, a palette with
-named roles, and figure sizes for the 17 cm content width.
+named roles, and figure sizes for the 17 cm content width (and the width of the narrow
+drawing for phones).
 
 The theme is an rc dict applied with :func:`chart_style` (a context manager), so rendering a
 report chart never changes the analyst's own matplotlib settings::
@@ -27,6 +28,10 @@ from matplotlib.colors import LinearSegmentedColormap
 # Figure sizes in inches for a 17 cm (6.7 in) content width.
 FULL = (6.7, 2.6)
 HALF = (3.2, 2.4)
+# Width in inches of a chart's narrow drawing for phones (``base.NARROW_SVG``): 384 CSS px,
+# which a 412 px phone shows unscaled, so 7 pt text is 9.3 px (8.3 px at 360 px); the A4
+# drawing scaled to that column shows it at 5.5 px.
+NARROW = 4.0
 
 FONT = "DejaVu Sans"
 FONT_SIZE = 8.0  # body text, ticks, legends
