@@ -250,7 +250,8 @@ def events(unit: Unit, lang: Lang = "id", in_month: bool = True) -> Table:
         notes.append(word("withheld_conversion_note", lang))
     if not in_month and bool(not_yet.to_numpy().any()):
         notes.append(word("not_yet_note", lang, month=f.month(unit.period, lang)))
-    return Table(frame, columns, lang, css="events", footnote=" ".join(n for n in notes if n))
+    css = "events by-branch" if where else "events"  # print CSS: room for both names
+    return Table(frame, columns, lang, css=css, footnote=" ".join(n for n in notes if n))
 
 
 def branches(unit: Unit, lang: Lang = "id") -> Table:
