@@ -22,6 +22,7 @@ from bpu_reports.errors import BpuReportsError, Interrupted
 from bpu_reports.render.html import to_html
 from bpu_reports.render.pdf import to_pdf
 from bpu_reports.report.kpi import MIMETYPE as KPI_MIMETYPE
+from bpu_reports.run import stop
 from bpu_reports.run.kernels import ForkKernelManager
 
 FORMATS = ("html", "pdf")
@@ -166,6 +167,9 @@ def run_report(
     except Interrupted:  # stopped by a signal (run.stop): not a failure of the report
         raise
     except Exception as exc:  # the kernel died, a cell timed out, the kernel did not start
+        signum = stop.requested()
+        if signum is not None:  # the kernel died because a stop ended it: keep nothing
+            raise Interrupted(signum) from exc
         message = (
             f"{notebook.name} for {code} {period} failed: {type(exc).__name__}: "
             f"{str(exc).strip().splitlines()[0] if str(exc).strip() else ''}"

@@ -35,6 +35,16 @@ P = ParamSpec("P")
 R = TypeVar("R")
 
 
+_received: list[int] = []
+"""The signal of a stop in progress in this process (main thread), while it lasts."""
+
+
+def requested() -> int | None:
+    """The signal that is stopping this process, if one is: what failed after it (a kernel the
+    stop killed, say) failed because of the stop, not on its own."""
+    return _received[-1] if _received else None
+
+
 @contextlib.contextmanager
 def on_signals() -> Iterator[None]:
     """Within: SIGTERM or SIGINT ends every process started since entering and raises
@@ -53,6 +63,7 @@ def on_signals() -> Iterator[None]:
     def stop(signum: int, frame: FrameType | None) -> None:
         for other in SIGNALS:
             signal.signal(other, signal.SIG_IGN)
+        _received.append(signum)
         end_processes(spare=before)
         raise Interrupted(signum)
 
@@ -60,7 +71,17 @@ def on_signals() -> Iterator[None]:
         signal.signal(signum, stop)
     try:
         yield
+    except Interrupted:
+        raise
+    except Exception as exc:
+        # the handler's Interrupted can be swallowed by the code it lands in (an event loop),
+        # which then fails on the processes the stop ended: that failure is the stop
+        stopping = requested()
+        if stopping is None:
+            raise
+        raise Interrupted(stopping) from exc
     finally:
+        _received.clear()
         for signum, handler in previous.items():
             signal.signal(signum, handler)
 
