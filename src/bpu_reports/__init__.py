@@ -1,10 +1,10 @@
 """bpu-reports: monthly BPU membership, compliance and outreach reports for BPJS
 Ketenagakerjaan branches and regions.
 
-The rooms, lowest first: ``data`` → ``metrics`` → ``report`` → ``render`` → ``run`` → ``cli``
-(with ``console_views``); each may import the rooms before it and the shared modules
-(``errors``, ``period``, ``config``, ``outdir``, ``publish``, which import no room), never one
-after it. Each room's ``__init__`` says which of them it imports.
+The rooms, lowest first: ``data`` → ``metrics`` → ``report`` → ``render`` → ``run`` →
+``deliver`` → ``cli`` (with ``console_views``); each may import the rooms before it and the
+shared modules (``errors``, ``period``, ``config``, ``outdir``, ``publish``, which import no
+room), never one after it. Each room's ``__init__`` says which of them it imports.
 """
 
 from bpu_reports._version import __version__

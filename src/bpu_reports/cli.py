@@ -80,6 +80,13 @@ OutOption = Annotated[
         rich_help_panel=GLOBAL,
     ),
 ]
+SmtpOption = Annotated[
+    str | None,
+    typer.Option(
+        help="Mail server smtp://[USER@]HOST:PORT, smtp+starttls://… or smtps://… "
+        "(env BPU_REPORTS_SMTP; the password from BPU_REPORTS_SMTP_PASSWORD)."
+    ),
+]
 VerboseOption = Annotated[
     bool, typer.Option("--verbose", help="Tracebacks and details.", rich_help_panel=GLOBAL)
 ]
@@ -313,7 +320,10 @@ def run_cmd(
         bool, typer.Option("--national", help="The whole country (code NATIONAL).")
     ] = False,
     formats: Annotated[
-        str, typer.Option("--format", help="Comma-separated: html, pdf.")
+        str,
+        typer.Option(
+            "--format", help="Comma-separated: html, pdf, pdfa (archival PDF/A-3b), xlsx."
+        ),
     ] = "html,pdf",
     lang: Annotated[str, typer.Option(help="Report language: id or en.")] = "id",
     param: Annotated[
@@ -350,8 +360,9 @@ def generate_cmd(
     period: Annotated[
         str,
         typer.Option(
-            help="Report month YYYY-MM, 'previous' (the month before today, for cron) or "
-            "'latest' (the warehouse's last complete month)."
+            help="Report month YYYY-MM, 'previous' (the month before today, for cron), "
+            "'latest' (the warehouse's last complete month), or a range of months "
+            "YYYY-MM..YYYY-MM run in order (either end may be previous or latest)."
         ),
     ],
     scope: Annotated[str, typer.Option(help="all, a region code, or branch codes A,B,C.")] = "all",
@@ -366,17 +377,34 @@ def generate_cmd(
         str | None, typer.Option(help="Dask scheduler, tcp://host:8786 (default: a local cluster).")
     ] = None,
     force: Annotated[bool, typer.Option("--force", help="Redo unchanged reports too.")] = False,
+    deliver: Annotated[
+        bool,
+        typer.Option(
+            "--deliver",
+            help="Then e-mail each recipient the PDF of their report, for every month run "
+            "(as `bpu-reports deliver` does; not after a stop).",
+        ),
+    ] = False,
+    smtp: SmtpOption = None,
     db: DbOption = None,
     out: OutOption = None,
     verbose: VerboseOption = False,
     quiet: QuietOption = False,
 ) -> None:
-    """Every report of a period: parallel, resumable, incremental; writes manifest and portal."""
-    from bpu_reports.run.progress import run_with_progress
+    """Every report of a period or a range of months: parallel, resumable, incremental;
+    writes manifests and portal; with --deliver, then e-mails them. Exit 1 when a report or
+    a delivery failed."""
+    from bpu_reports import deliver as mail
+    from bpu_reports.deliver.plan import recipients_of
+    from bpu_reports.deliver.settings import mail_config
+    from bpu_reports.run.progress import run_months
 
     settings = _settings(ctx, db, out, verbose, quiet)
     writable_folder(settings.out)
-    summary = run_with_progress(
+    if deliver:  # mail settings and recipients are checked before hours of reports
+        mail_config(settings, smtp, need_server=True)
+        recipients_of(settings.db, scope)
+    summaries = run_months(
         settings,
         console=err_console,
         period=period,
@@ -386,8 +414,21 @@ def generate_cmd(
         executor=executor,
         scheduler=scheduler,
         force=force,
+    )  # a stop (Interrupted) ends the command here: nothing is delivered
+    delivered = None
+    if deliver:  # a failed report has no PDF to send; the others go out
+        months = [Period.parse(s.period) for s in summaries]
+        delivered = mail.deliver(
+            settings, months, scope=scope, smtp=smtp, say=lambda text: _say(settings, text)
+        )
+    mail.notify_operator(
+        settings,
+        smtp=smtp,
+        generated=summaries,
+        delivered=delivered,
+        say=lambda text: err_console.print(shown(text), markup=False, soft_wrap=True),
     )
-    if summary.failed:
+    if any(s.failed for s in summaries) or (delivered is not None and not delivered.ok):
         raise typer.Exit(1)
 
 
@@ -413,6 +454,64 @@ def demo_cmd(
     out_console.print(shown(f"Reports for July 2017: {portal.resolve()}"))
     dps = portal.parent / "2017-07" / "DPS" / "branch_monthly.pdf"
     out_console.print(shown(f"KC Bali Denpasar (PDF): {dps.resolve()}"))
+
+
+@app.command("deliver")
+def deliver_cmd(
+    ctx: typer.Context,
+    period: Annotated[
+        str,
+        typer.Option(
+            help="Report month YYYY-MM, 'previous', 'latest', or a range YYYY-MM..YYYY-MM."
+        ),
+    ],
+    scope: Annotated[
+        str, typer.Option(help="all, a region code (its branches too), or branch codes A,B,C.")
+    ] = "all",
+    dry_run: Annotated[
+        bool,
+        typer.Option("--dry-run", help="Write the messages to OUT/.delivery/outbox; send nothing."),
+    ] = False,
+    resend: Annotated[
+        bool,
+        typer.Option(
+            "--resend", help="Send again reports already sent (a changed one as a correction)."
+        ),
+    ] = False,
+    smtp: SmtpOption = None,
+    db: DbOption = None,
+    out: OutOption = None,
+    verbose: VerboseOption = False,
+    quiet: QuietOption = False,
+) -> None:
+    """E-mail each recipient the PDF of their report; never the same report twice (see
+    docs/operations.md). Exit 1 when a message failed or a recipient had no report."""
+    from bpu_reports import deliver as mail
+    from bpu_reports.data import store
+    from bpu_reports.run.batch import resolve_periods
+
+    settings = _settings(ctx, db, out, verbose, quiet)
+    con = store.connect(settings.db)
+    try:
+        months = resolve_periods(period, info=store.info(con))
+    finally:
+        con.close()
+    summary = mail.deliver(
+        settings,
+        months,
+        scope=scope,
+        smtp=smtp,
+        dry_run=dry_run,
+        resend=resend,
+        say=lambda text: _say(settings, text),
+    )
+    mail.notify_operator(
+        settings, smtp=smtp, delivered=summary, say=lambda text: err_console.print(shown(text))
+    )
+    if settings.quiet and not summary.ok:
+        err_console.print(shown(summary.line))
+    if not summary.ok:
+        raise typer.Exit(1)
 
 
 def main(argv: list[str] | None = None) -> int:

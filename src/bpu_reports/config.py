@@ -1,13 +1,24 @@
 """Settings resolved once — defaults, then ``BPU_REPORTS_*`` environment, then flags — and
-passed explicitly to whatever needs them."""
+passed explicitly to whatever needs them.
+
+Mail delivery (``deliver``, ``generate --deliver``) reads its settings here too, as given:
+``BPU_REPORTS_SMTP`` (the server URL; ``--smtp`` overrides it), ``BPU_REPORTS_SMTP_PASSWORD``
+(kept as a secret: never in a ``repr``, a log or an error), ``BPU_REPORTS_MAIL_FROM``,
+``BPU_REPORTS_MAIL_OPERATOR``, ``BPU_REPORTS_MAIL_MAX_MB`` (default 10), ``BPU_REPORTS_LEDGER``
+(default ``OUT/.delivery/ledger.sqlite``), ``BPU_REPORTS_SMTP_RETRIES`` (default 4) and
+``BPU_REPORTS_SMTP_BACKOFF`` (seconds, default 2). The URL is checked by ``deliver.settings``
+when mail is sent, so a command that sends none never fails on it; a number that is not one
+is refused by every command, with one line naming the variable."""
 
 from __future__ import annotations
 
+import math
 import os
 from collections.abc import Mapping
 from pathlib import Path
+from typing import TypeVar
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field, SecretStr
 
 from bpu_reports.errors import BpuReportsError
 
@@ -15,6 +26,17 @@ DEFAULT_DB = Path("data/bpu.duckdb")
 DEFAULT_OUT = Path("reports")
 DB_ENV = "BPU_REPORTS_DB"
 OUT_ENV = "BPU_REPORTS_OUT"
+SMTP_ENV = "BPU_REPORTS_SMTP"
+SMTP_PASSWORD_ENV = "BPU_REPORTS_SMTP_PASSWORD"
+MAIL_FROM_ENV = "BPU_REPORTS_MAIL_FROM"
+MAIL_OPERATOR_ENV = "BPU_REPORTS_MAIL_OPERATOR"
+MAIL_MAX_MB_ENV = "BPU_REPORTS_MAIL_MAX_MB"
+LEDGER_ENV = "BPU_REPORTS_LEDGER"
+SMTP_RETRIES_ENV = "BPU_REPORTS_SMTP_RETRIES"
+SMTP_BACKOFF_ENV = "BPU_REPORTS_SMTP_BACKOFF"
+_N = TypeVar("_N", int, float)
+DELIVERY_FOLDER = ".delivery"
+"""The private folder under ``--out`` that holds the delivery ledger and the dry-run outbox."""
 
 
 class Settings(BaseModel):
@@ -24,6 +46,19 @@ class Settings(BaseModel):
     out: Path = DEFAULT_OUT
     verbose: bool = False
     quiet: bool = False
+    smtp: str | None = None
+    smtp_password: SecretStr | None = Field(default=None, repr=False)
+    mail_from: str | None = None
+    mail_operator: str | None = None
+    mail_max_mb: float = 10.0
+    ledger: Path | None = None
+    smtp_retries: int = 4
+    smtp_backoff: float = 2.0
+
+    @property
+    def ledger_path(self) -> Path:
+        """The delivery ledger: ``BPU_REPORTS_LEDGER``, else ``OUT/.delivery/ledger.sqlite``."""
+        return self.ledger or self.out / DELIVERY_FOLDER / "ledger.sqlite"
 
     @classmethod
     def resolve(
@@ -36,12 +71,43 @@ class Settings(BaseModel):
         environ: Mapping[str, str] | None = None,
     ) -> Settings:
         env = os.environ if environ is None else environ
+        password = env.get(SMTP_PASSWORD_ENV, "")
+        ledger = env.get(LEDGER_ENV, "")
         return cls(
             db=warehouse_path(db, environ=env),
             out=_chosen(out, env, OUT_ENV, DEFAULT_OUT, "--out"),
             verbose=verbose,
             quiet=quiet,
+            smtp=_text(env, SMTP_ENV),
+            smtp_password=SecretStr(password) if password else None,
+            mail_from=_text(env, MAIL_FROM_ENV),
+            mail_operator=_text(env, MAIL_OPERATOR_ENV),
+            mail_max_mb=_number(env, MAIL_MAX_MB_ENV, float, 10.0, "a size in MB, e.g. 10"),
+            ledger=checked_path(Path(ledger), LEDGER_ENV) if ledger.strip() else None,
+            smtp_retries=_number(env, SMTP_RETRIES_ENV, int, 4, "a whole number, e.g. 4"),
+            smtp_backoff=_number(env, SMTP_BACKOFF_ENV, float, 2.0, "seconds, e.g. 2"),
         )
+
+
+def _text(env: Mapping[str, str], name: str) -> str | None:
+    """The variable's text without surrounding spaces; empty or blank is unset."""
+    value = env.get(name, "").strip()
+    return value or None
+
+
+def _number(env: Mapping[str, str], name: str, kind: type[_N], default: _N, example: str) -> _N:
+    """The variable as a finite number of ``kind``, not negative; unset or blank is
+    ``default``."""
+    text = env.get(name, "").strip()
+    if not text:
+        return default
+    try:
+        value: _N | None = kind(text)
+    except ValueError:
+        value = None
+    if value is None or value < 0 or not math.isfinite(value):
+        raise BpuReportsError(f"{name}={text!r} is not {example}: fix or unset it")
+    return value
 
 
 def warehouse_path(

@@ -24,6 +24,7 @@ def print_status(console: Console, db: Path, data: dict[str, Any]) -> None:
         ("complete to", f"{data['complete_through']} (--period latest)"),
         ("built", data["built_at"]),
         ("rows", ", ".join(f"{k} {v:,}".replace(",", ".") for k, v in data["rows"].items())),
+        ("recipients", _recipients(data.get("recipients"))),
     )
     for label, value in facts:
         console.print(Text(f"{label:<14}{value}"))
@@ -66,3 +67,10 @@ def print_metrics(console: Console, data: dict[str, Any]) -> None:
     for label, value in rows:
         table.add_row(Text(label), Text(value))
     console.print(table)
+
+
+def _recipients(counts: dict[str, int] | None) -> str:
+    """How many people receive reports by e-mail (counts only: never who)."""
+    if counts is None:
+        return "— (a warehouse built before recipients existed)"
+    return f"{counts['active']} active of {counts['total']}"

@@ -26,6 +26,11 @@ class WarehouseError(BpuReportsError):
     """The warehouse file is missing, locked, corrupt or of an unknown layout."""
 
 
+class RecipientsMissing(WarehouseError):
+    """The warehouse has no ``recipients`` table: it was built by a version that did not
+    import one. Rebuilding it (``db import`` or ``db init --demo``) adds the table."""
+
+
 class ParameterError(BpuReportsError):
     """A report parameter with an unknown name or a value of the wrong type."""
 

@@ -109,6 +109,20 @@ def open_file(path: Path, flags: int, mode: int = 0o644, *, dir_fd: int | None =
         raise
 
 
+def not_plain(fd: int, *, own: bool = False) -> str | None:
+    """Why the open file ``fd`` must not be written as ours, or ``None``: it is not a plain
+    file, it has other names (hard links: truncating it would truncate them), or (``own``)
+    it belongs to another user."""
+    found = os.fstat(fd)
+    if not stat.S_ISREG(found.st_mode):
+        return "it is not a plain file"
+    if found.st_nlink != 1:
+        return f"it is a file with {found.st_nlink} hard links (names)"
+    if own and found.st_uid != os.geteuid():
+        return "it belongs to another user"
+    return None
+
+
 def _link_at(path: Path, dir_fd: int | None) -> bool:
     try:
         return stat.S_ISLNK(os.stat(path, dir_fd=dir_fd, follow_symlinks=False).st_mode)

@@ -225,7 +225,7 @@ SPECS = {
     ),
     "format-not-allowed": (
         f"reports:\n  - notebook: {NB}\n    per: branch\n    formats: [docx]\n",
-        "reports.0.formats.0: Input should be 'html' or 'pdf'",
+        "reports.0.formats.0: Input should be 'html', 'pdf', 'pdfa' or 'xlsx'",
     ),
     "per-not-allowed": (
         f"reports:\n  - notebook: {NB}\n    per: office\n",

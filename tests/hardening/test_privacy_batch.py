@@ -10,6 +10,7 @@ import json
 import re
 from pathlib import Path
 
+import openpyxl
 import pytest
 from hardening_support import MONTHLY, leftovers
 from pypdf import PdfReader
@@ -23,6 +24,21 @@ from privacy import leaks
 pytestmark = pytest.mark.slow
 MAX_TABLE_ROWS = 60
 PERSONAL = ("participant_id", "nik", "full_name", "phone")
+
+
+def xlsx_text(path: Path) -> str:
+    """Every cell of every sheet of a workbook, as text."""
+    book = openpyxl.load_workbook(path, read_only=True)
+    try:
+        return " ".join(
+            str(value)
+            for sheet in book.worksheets
+            for row in sheet.iter_rows(values_only=True)
+            for value in row
+            if value is not None
+        )
+    finally:
+        book.close()
 
 
 def pdf_text(path: Path) -> str:
@@ -49,7 +65,10 @@ def batch(bali_db, tmp_path_factory):
 def people(bali_db) -> list[tuple[str, ...]]:
     con = store.connect(bali_db)
     try:
-        return con.execute("SELECT nik, full_name, phone FROM participants").fetchall()
+        members = con.execute("SELECT nik, full_name, phone FROM participants").fetchall()
+        readers = con.execute("SELECT email, name FROM recipients").fetchall()
+        assert readers, "the demo names who receives the reports"
+        return members + readers
     finally:
         con.close()
 
@@ -76,8 +95,10 @@ def test_no_personal_data_in_any_output(batch, people):
     texts += [
         p.read_text() for suffix in (".html", ".ipynb", ".json", ".log") for p in files[suffix]
     ]
+    texts += [xlsx_text(p) for p in files[".xlsx"]]
+    assert files[".xlsx"], "the monthly run writes workbooks"
     assert leaks(texts, people) == set()
-    assert not set(files) - {".pdf", ".html", ".ipynb", ".json", ".log", ".lock"}
+    assert not set(files) - {".pdf", ".html", ".ipynb", ".json", ".log", ".lock", ".xlsx"}
     assert leftovers(out) == []  # the per-report metrics files are gone too
 
 
@@ -109,6 +130,7 @@ def test_executed_notebooks_keep_aggregates_only(batch):
                 "image/svg+xml",
                 NARROW_SVG,
                 "application/vnd.bpu-reports.kpis+json",
+                "application/vnd.bpu-reports.table+json",
             }
             page = "".join(data.get("text/html", ""))
             for table in re.findall(r"<table.*?</table>", page, re.S):

@@ -14,6 +14,7 @@ from bpu_reports.data.contract import TABLES
 _ARROW = {
     "code": pa.string(),
     "text": pa.string(),
+    "email": pa.string(),
     "date": pa.date32(),
     "int": pa.int32(),
     "money": pa.int64(),

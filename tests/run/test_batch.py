@@ -77,7 +77,7 @@ def test_bali_batch_with_two_workers(batch):
         "BANUSPA/region_monthly",
     ]
     for e in entries:
-        assert set(e["outputs"]) == {"ipynb", "html", "pdf"}
+        assert set(e["outputs"]) == {"ipynb", "html", "pdf", "xlsx"}
         assert all((out / rel).stat().st_size > 1000 for rel in e["outputs"].values())
         assert e["kpis"]["registered"] > 0 and len(e["fingerprint"]) == 24
     dps = next(e for e in entries if e["code"] == "DPS")

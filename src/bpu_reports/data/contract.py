@@ -1,4 +1,5 @@
-"""The data contract (SPEC §1): the six tables a data team exports to us.
+"""The data contract (SPEC §1): the six tables a data team exports to us, and ``recipients``
+(who receives which report by e-mail), which an export may leave out.
 
 The tables are declared once, in ``TABLES``; the pandera schemas that validate an import and the
 DuckDB DDL of the warehouse are both derived from that one declaration.
@@ -13,7 +14,7 @@ from typing import TYPE_CHECKING, Literal
 if TYPE_CHECKING:  # pandera costs 0.4 s to import; only the importer needs it
     import pandera.pandas as pa
 
-Kind = Literal["code", "id", "text", "date", "int", "money", "bool", "key"]
+Kind = Literal["code", "id", "text", "email", "date", "int", "money", "bool", "key"]
 
 CODE_PATTERN = r"^[A-Za-z0-9_-]{1,32}\Z"
 """Branch and region codes: they become folder names, so nothing that could escape a path.
@@ -49,11 +50,15 @@ CHANNELS = ("kantor", "sosialisasi", "wadah", "perisai", "online")
 OFFICE_TYPES = ("KC", "KCP")
 PERSONAL_COLUMNS = ("nik", "full_name", "phone")
 """Columns real exports carry; kept in the warehouse, never read by a metric or a report."""
+LANGUAGES = ("id", "en")
+RECIPIENT_PERSONAL = ("email", "name")
+"""The recipients' personal columns: read only by delivery, never shown, published or logged."""
 
 _DUCKDB_TYPE: dict[Kind, str] = {
     "code": "VARCHAR",
     "id": "VARCHAR",
     "text": "VARCHAR",
+    "email": "VARCHAR",
     "date": "DATE",
     "int": "INTEGER",
     "money": "BIGINT",
@@ -64,6 +69,7 @@ _PANDERA_TYPE: dict[Kind, str] = {
     "code": "str",
     "id": "str",
     "text": "str",
+    "email": "str",
     "date": "datetime64[ns]",
     "int": "Int64",
     "money": "Int64",
@@ -200,9 +206,37 @@ TABLES: dict[str, Table] = {
             key=("branch_code", "year"),
             foreign_keys=(ForeignKey("branch_code", "branches", "branch_code"),),
         ),
+        Table(
+            "recipients",
+            (
+                # a branch or region code, or NATIONAL (checked by rules, not a foreign key)
+                Field("scope_code", "code"),
+                Field("email", "email"),
+                Field("name", "text"),
+                Field("role", "text"),
+                Field("lang", "code", isin=LANGUAGES),
+                Field("active", "bool"),
+            ),
+            key=("scope_code", "email"),
+        ),
     )
 }
-LOAD_ORDER = ("regions", "branches", "outreach_events", "participants", "contributions", "targets")
+LOAD_ORDER = (
+    "regions",
+    "branches",
+    "outreach_events",
+    "participants",
+    "contributions",
+    "targets",
+    "recipients",
+)
+OPTIONAL_TABLES = ("recipients",)
+"""Tables an export may leave out: the warehouse then holds them empty."""
+DATA_TABLES = tuple(name for name in LOAD_ORDER if name != "recipients")
+"""The tables reports are made from: their contents alone make the data version (a change of
+recipients re-sends reports, it does not re-make them)."""
+NATIONAL = "NATIONAL"
+"""The scope code of the head office's (national) report, e.g. in ``recipients``."""
 
 
 BULK_TABLES = ("participants", "contributions")
@@ -228,7 +262,7 @@ def _checks(f: Field) -> list[pa.Check]:
         checks.append(
             pa.Check.str_matches(CODE_PATTERN, error="a code of letters, digits, '_' or '-'")
         )
-    if f.kind in ("text", "code", "id"):
+    if f.kind in ("text", "code", "id", "email"):
         checks.append(pa.Check(lambda s: s.str.strip().str.len() > 0, error="not empty"))
     if f.kind == "id":
         checks.append(

@@ -1,5 +1,6 @@
 """``db import``: validate the contract tables completely, then load them, or load nothing.
 
+An optional table (``recipients``) may be absent from the source: it is then loaded empty.
 The tables come from a folder of files (``import_folder``) or from a PostgreSQL database
 (``import_postgres``); both go through ``import_frames``, so the same rules apply to both and
 a violation reads the same whichever the source. Every problem of every table is collected
@@ -17,14 +18,15 @@ import duckdb
 import pandas as pd
 
 from bpu_reports.data import pgsource, readers, rules, store
-from bpu_reports.data.contract import LOAD_ORDER, TABLES
+from bpu_reports.data.contract import LOAD_ORDER, OPTIONAL_TABLES, TABLES
 from bpu_reports.errors import BpuReportsError, ContractError, Violation
 
 __all__ = ["import_folder", "import_frames", "import_postgres", "read_folder", "validate"]
 
 
 def read_folder(folder: Path) -> dict[str, pd.DataFrame]:
-    """The six contract tables of ``folder`` (``NAME.csv`` or ``NAME.parquet``), values as read.
+    """The contract tables of ``folder`` (``NAME.csv`` or ``NAME.parquet``), values as read; an
+    optional table without a file is left out (``validate`` and the import take it as empty).
 
     CSV columns are text (an empty field is null). Each frame is indexed by the 1-based data row
     number of its file, which ``validate`` uses to name rows. Raises ``ContractError`` listing
@@ -41,10 +43,15 @@ def validate(frames: Mapping[str, pd.DataFrame]) -> tuple[dict[str, pd.DataFrame
 
     The typed frames hold the contract columns present (optional personal columns included);
     values that did not parse are null in them. Row numbers in the violations are the frames'
-    index values. A table absent from ``frames`` is one violation, not an error.
+    index values. A table absent from ``frames`` is one violation, not an error, unless it is
+    optional (then it is empty).
     """
-    missing = [Violation(n, None, "missing table") for n in LOAD_ORDER if n not in frames]
-    typed, violations = _check(frames)
+    missing = [
+        Violation(n, None, "missing table")
+        for n in LOAD_ORDER
+        if n not in frames and n not in OPTIONAL_TABLES
+    ]
+    typed, violations = _check(_with_optional(frames, set()))
     return typed, _in_table_order(missing + violations)
 
 
@@ -61,8 +68,8 @@ def import_folder(folder: Path, db_path: Path) -> store.WarehouseInfo:
 def import_postgres(
     url: str, db_path: Path, schema: str = pgsource.DEFAULT_SCHEMA
 ) -> store.WarehouseInfo:
-    """Read the six tables of ``schema`` at ``url`` in one snapshot (``pgsource``), validate them
-    like files and, only if all is valid, rebuild the warehouse at ``db_path``.
+    """Read the contract tables of ``schema`` at ``url`` in one snapshot (``pgsource``), validate
+    them like files and, only if all is valid, rebuild the warehouse at ``db_path``.
 
     The warehouse's ``source`` is the URL without its password. Raises ``ContractError`` with
     every violation, or ``BpuReportsError`` if the database cannot be read; in both cases
@@ -84,15 +91,15 @@ def import_frames(
     reported with the rule violations, in table order. Raises ``ContractError`` with all of
     them before ``db_path`` is touched; otherwise rebuilds the warehouse atomically, its
     metadata naming ``source``. A table absent from ``frames`` that ``problems`` does not
-    mention is reported as missing.
+    mention is reported as missing, or loaded empty if it is optional.
     """
     reported = {v.table for v in problems}
     problems = problems + [
         Violation(n, None, "missing table")
         for n in LOAD_ORDER
-        if n not in frames and n not in reported
+        if n not in frames and n not in reported and n not in OPTIONAL_TABLES
     ]
-    typed, violations = _check(frames)
+    typed, violations = _check(_with_optional(frames, reported))
     violations = _in_table_order(problems + violations)
     if violations:
         raise ContractError(violations)
@@ -106,6 +113,15 @@ def import_frames(
         con.close()
 
 
+def _with_optional(
+    frames: Mapping[str, pd.DataFrame], reported: set[str]
+) -> Mapping[str, pd.DataFrame]:
+    """``frames``, with each absent optional table added empty, unless ``reported`` names it
+    (a file that exists but cannot be read is a problem, not an empty table)."""
+    absent = [n for n in OPTIONAL_TABLES if n not in frames and n not in reported]
+    return {**frames, **{n: readers.empty(n) for n in absent}} if absent else frames
+
+
 def _read_all(folder: Path) -> tuple[dict[str, pd.DataFrame], list[Violation]]:
     try:
         # listing needs the folder's r permission, and reaching a file in it its x: try both
@@ -116,7 +132,7 @@ def _read_all(folder: Path) -> tuple[dict[str, pd.DataFrame], list[Violation]]:
         raise BpuReportsError(
             f"no folder {folder}: give the folder holding regions.csv, branches.csv, "
             "participants.csv, contributions.csv, outreach_events.csv and targets.csv "
-            "(or .parquet)"
+            "(or .parquet), and recipients.csv if reports are sent by e-mail"
         ) from None
     except OSError as exc:  # mode 000, or a parent folder that may not be entered
         raise BpuReportsError(f"cannot read the folder {folder}: {readers.os_reason(exc)}") from exc
@@ -125,7 +141,8 @@ def _read_all(folder: Path) -> tuple[dict[str, pd.DataFrame], list[Violation]]:
     for name in LOAD_ORDER:
         path, problem = readers.locate(folder, name)
         if path is None:
-            problems.append(problem)  # type: ignore[arg-type]
+            if problem is not None:  # None: an optional table without a file, loaded empty
+                problems.append(problem)
             continue
         frame, found = readers.read_table(path, name)
         problems += found

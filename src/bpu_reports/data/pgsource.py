@@ -1,10 +1,10 @@
-"""A live PostgreSQL database as the source of the six contract tables (``db import URL``).
+"""A live PostgreSQL database as the source of the contract tables (``db import URL``).
 
 What a caller may rely on:
 
 - ``read_tables`` reads every contract table of one schema in **one snapshot**: a single
-  ``REPEATABLE READ READ ONLY`` transaction, all six tables read inside it, so rows committed
-  by others while the import runs are either wholly visible or not at all.
+  ``REPEATABLE READ READ ONLY`` transaction, every contract table read inside it, so rows
+  committed by others while the import runs are either wholly visible or not at all.
 - Frames come back as the file readers give them (``readers``): a ``text`` / ``varchar`` column
   holds strings and is parsed by the rules like a CSV column; ``date``, ``timestamp``, integer,
   floating-point and ``boolean`` columns keep their type and are checked like Parquet columns;
@@ -15,8 +15,9 @@ What a caller may rely on:
   ``branch_code, year`` for targets) in the database's ordering of that column's type, and
   row ``n`` of a violation is the ``n``-th row of that ordered query (1-based). Rows sharing a
   key (a duplicate, which is itself reported) come in no fixed order among themselves.
-- A missing table is one ``Violation`` ("missing table"); everything else that stops the read
-  (no server, authentication, unknown schema or database, no permission) is one
+- A missing table is one ``Violation`` ("missing table"), unless it is optional
+  (``recipients``): it is then left out of the frames and loaded empty. Everything else that
+  stops the read (no server, authentication, unknown schema or database, no permission) is one
   ``BpuReportsError`` line naming host, port and what to check.
 - A password (in the URL, ``PGPASSWORD`` or ``~/.pgpass``; libpq inside the ADBC driver reads
   the latter two) never appears in a message: ``redact`` drops it from a URL, and driver
@@ -35,7 +36,7 @@ from urllib.parse import parse_qsl, quote, unquote, urlencode, urlsplit, urlunsp
 
 import pandas as pd
 
-from bpu_reports.data.contract import LOAD_ORDER, TABLES
+from bpu_reports.data.contract import LOAD_ORDER, OPTIONAL_TABLES, TABLES
 from bpu_reports.errors import BpuReportsError, Violation
 
 SCHEMES = ("postgresql", "postgres")
@@ -146,7 +147,7 @@ def read_tables(
     try:
         cur = con.cursor()
         try:
-            # one snapshot for all six tables: taken at the first query after BEGIN
+            # one snapshot for all the tables: taken at the first query after BEGIN
             cur.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
             frames, problems = _read_schema(cur, schema, target)
             cur.execute("ROLLBACK")  # read only: nothing to commit
@@ -178,7 +179,8 @@ def _read_schema(
     problems: list[Violation] = []
     for name in LOAD_ORDER:
         if name not in columns:
-            problems.append(Violation(name, None, "missing table"))
+            if name not in OPTIONAL_TABLES:
+                problems.append(Violation(name, None, "missing table"))
         else:
             frames[name] = _read_table(cur, schema, name, columns[name])
         if after_table_read is not None:

@@ -25,7 +25,7 @@ import pyarrow as pa
 import pyarrow.csv as pa_csv
 import pyarrow.parquet as pq
 
-from bpu_reports.data.contract import TABLES
+from bpu_reports.data.contract import OPTIONAL_TABLES, TABLES
 from bpu_reports.errors import Violation
 
 SUFFIXES = (".csv", ".parquet")
@@ -37,7 +37,8 @@ leading space cannot clash with it."""
 
 
 def locate(folder: Path, table: str) -> tuple[Path | None, Violation | None]:
-    """The one file holding ``table`` in ``folder``, or the problem that prevents choosing it."""
+    """The one file holding ``table`` in ``folder``, or the problem that prevents choosing it;
+    ``(None, None)`` when an optional table (``OPTIONAL_TABLES``) has no file: it is empty."""
     found: list[Path] = []
     for path in (folder / f"{table}{suffix}" for suffix in SUFFIXES):
         try:
@@ -46,6 +47,8 @@ def locate(folder: Path, table: str) -> tuple[Path | None, Violation | None]:
         except OSError as exc:  # the folder can be listed but not searched (mode r--)
             return None, cannot_read(table, path, exc)
     if not found:
+        if table in OPTIONAL_TABLES:
+            return None, None
         return None, Violation(
             table, None, f"missing file: expected {table}.csv or {table}.parquet"
         )
@@ -54,6 +57,13 @@ def locate(folder: Path, table: str) -> tuple[Path | None, Violation | None]:
             table, None, f"both {table}.csv and {table}.parquet are present: keep only one"
         )
     return found[0], None
+
+
+def empty(table: str) -> pd.DataFrame:
+    """``table`` without rows, as a header-only CSV file reads: what an absent optional table
+    holds."""
+    columns = {name: pd.Series([], dtype=object) for name in TABLES[table].columns}
+    return pd.DataFrame(columns, index=pd.RangeIndex(1, 1))
 
 
 def cannot_read(table: str, path: Path, exc: OSError) -> Violation:

@@ -9,9 +9,12 @@ Three layers, all vectorised:
    that column, so ranges and uniqueness would go unreported.
 2. the pandera schema of each table (``contract.schema``): nulls, uniqueness, ranges, value lists,
    code pattern, required columns.
-3. cross-table rules, on the rows that passed 1 and 2: foreign keys and date order.
+3. cross-table rules, on the rows that passed 1 and 2: foreign keys, date order, and the scope
+   of each recipient.
 
-Row numbers are the frame's index (``readers`` indexes frames by 1-based data row number).
+Row numbers are the frame's index (``readers`` indexes frames by 1-based data row number). A
+violation names table, column, rule and rows, never a value: values can be personal data (a
+recipient's address or name), and the rows say where to look.
 """
 
 from __future__ import annotations
@@ -22,12 +25,14 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 import pandera.errors as pa_errors
+from email_validator import EmailNotValidError, validate_email
 
 from bpu_reports.data.contract import (
     FIRST_DATE,
     INT32_MAX,
     INT64_MAX,
     LAST_DATE,
+    NATIONAL,
     NO_DATE,
     TABLES,
     Field,
@@ -53,7 +58,12 @@ _UNPARSEABLE = {
     "int": "not a whole number",
     "money": "not a whole number (rupiah, no separators)",
     "bool": "not true/false",
+    "email": "not an e-mail address (one address alone: no name, list or spaces)",
 }
+EXAMPLE_DOMAINS = ("invalid", "test")
+"""Top-level domains reserved for examples and tests (RFC 2606): an address under them passes
+the syntax rules as any other, so the demo and tests can use ``…@example.invalid``; mail to
+them never leaves the sending machine."""
 _TOO_LARGE = f"too large (at most {INT64_MAX})"
 _BEFORE_FIRST = f"before {FIRST_DATE.year} (a placeholder date such as 1900-01-01?)"
 _AFTER_LAST = f"after {LAST_DATE.year} (a placeholder date such as 9999-12-31?)"
@@ -92,6 +102,10 @@ def _parse(raw: pd.Series, f: Field) -> tuple[pd.Series, dict[str, pd.Series]]:
         return out, {_UNPARSEABLE["id"]: raw.notna() & out.isna()}
     if f.kind == "date":
         return _date(raw, f)
+    if f.kind == "email":
+        text = _stripped(raw)
+        out = text.map(normal_address, na_action="ignore").astype("str").mask(text.isna())
+        return out, {_UNPARSEABLE["email"]: text.notna() & out.isna()}
     if _is_text(raw):
         text = _stripped(raw)
         if f.kind == "bool":
@@ -102,6 +116,26 @@ def _parse(raw: pd.Series, f: Field) -> tuple[pd.Series, dict[str, pd.Series]]:
         out = raw.astype("boolean") if pd.api.types.is_bool_dtype(raw) else _bool_from_numbers(raw)
         return out, {_UNPARSEABLE["bool"]: raw.notna() & out.isna()}
     return _whole_from_numbers(raw, f)
+
+
+def normal_address(text: str) -> str | None:
+    """``text`` as one e-mail address in its normal form (the domain in lower case), or None if
+    it is not one: syntax only, no DNS (``email-validator``, ``check_deliverability=False``);
+    a display name (``Budi <budi@…>``), a list or spaces are refused.
+
+    >>> normal_address("Kepala.DPS@Example.INVALID"), normal_address("kepala dps@example.com")
+    ('Kepala.DPS@example.invalid', None)
+    """
+    local, at, domain = text.rpartition("@")
+    head, dot, tld = domain.rpartition(".")
+    reserved = bool(at and dot) and tld.lower() in EXAMPLE_DOMAINS
+    # the library refuses the reserved names outright: check the rest under a neutral one
+    checked = f"{local}@{head}.example" if reserved else text
+    try:
+        normal = validate_email(checked, check_deliverability=False).normalized
+    except EmailNotValidError:
+        return None
+    return f"{normal.removesuffix('.example')}.{tld.lower()}" if reserved else normal
 
 
 def _is_text(raw: pd.Series) -> bool:
@@ -326,7 +360,8 @@ def _rule(f: Field, check: str) -> str:
 def cross_table_violations(
     typed: dict[str, pd.DataFrame], passed: dict[str, pd.Series]
 ) -> list[Violation]:
-    """Foreign keys and date order, checked on the rows ``passed`` marks as good so far.
+    """Foreign keys, date order and recipients' scopes, checked on the rows ``passed`` marks
+    as good so far.
 
     A referenced table counts every key value that parsed, even on a row that broke another
     rule, so one bad row is not also reported as the parent of orphans. A table absent from
@@ -381,7 +416,30 @@ def cross_table_violations(
         )
         rule = "before the member's registered_on"
         found.append(_where(pays, "contributions", "paid_on", rule, pays["paid_on"] < registered))
+    found += _recipient_scopes(typed, rows.get("recipients"))
     return [v for v in found if v.count]
+
+
+def _recipient_scopes(
+    typed: dict[str, pd.DataFrame], recipients: pd.DataFrame | None
+) -> list[Violation]:
+    """A recipient's ``scope_code`` is a branch code, a region code or ``NATIONAL``: unchecked
+    when the branches or regions could not be read (every scope would look unknown)."""
+    branches, regions = typed.get("branches"), typed.get("regions")
+    if (
+        recipients is None
+        or "scope_code" not in recipients
+        or branches is None
+        or regions is None
+        or "branch_code" not in branches
+        or "region_code" not in regions
+    ):
+        return []
+    known = pd.concat([branches["branch_code"], regions["region_code"]]).dropna()
+    scope = recipients["scope_code"]
+    unknown = scope.notna() & ~scope.isin(known) & (scope != NATIONAL)
+    rule = f"unknown scope_code (not a branch_code, a region_code or {NATIONAL})"
+    return [_where(recipients, "recipients", "scope_code", rule, unknown)]
 
 
 def _month_index(dates: pd.Series) -> pd.Series:

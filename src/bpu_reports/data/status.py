@@ -1,5 +1,5 @@
 """What a warehouse holds (``bpu-reports db status``): where it came from, which months, how many
-rows, and the region and branch codes a report can be asked for."""
+rows, how many recipients, and the region and branch codes a report can be asked for."""
 
 from __future__ import annotations
 
@@ -7,18 +7,27 @@ from typing import Any
 
 import duckdb
 
-from bpu_reports.data import store
-from bpu_reports.data.contract import LOAD_ORDER
+from bpu_reports.data import recipients, store
+from bpu_reports.data.contract import DATA_TABLES
 
 
 def status(con: duckdb.DuckDBPyConnection) -> dict[str, Any]:
     """A JSON-ready description of the warehouse on ``con``. No personal data: only counts,
-    codes and names of offices."""
+    codes and names of offices.
+
+    ``rows`` counts the six data tables; ``recipients`` is ``{"active": n, "total": m}``, or
+    None when the warehouse has no recipients table (built by an older version)."""
     info = store.info(con)
     counts = {
         name: int(con.execute(f"SELECT count(*) FROM {name}").fetchall()[0][0])
-        for name in LOAD_ORDER
+        for name in DATA_TABLES
     }
+    counted = None
+    if recipients.has_table(con):
+        ((active, total),) = con.execute(
+            "SELECT count(*) FILTER (WHERE active), count(*) FROM recipients"
+        ).fetchall()
+        counted = {"active": int(active), "total": int(total)}
     rows = con.execute(
         """
         SELECT r.region_code, r.region_name, b.branch_code, b.branch_name, b.office_type
@@ -43,5 +52,6 @@ def status(con: duckdb.DuckDBPyConnection) -> dict[str, Any]:
         "data_cutoff": info.data_cutoff.isoformat(),
         "built_at": info.built_at,
         "rows": counts,
+        "recipients": counted,
         "regions": list(regions.values()),
     }

@@ -22,7 +22,7 @@ from typing import Any
 import duckdb
 
 from bpu_reports.config import warehouse_path
-from bpu_reports.data.contract import LOAD_ORDER, MEMBER_KEY, TABLES, ddl
+from bpu_reports.data.contract import DATA_TABLES, LOAD_ORDER, MEMBER_KEY, TABLES, ddl
 from bpu_reports.errors import WarehouseError
 from bpu_reports.period import Period
 
@@ -249,9 +249,16 @@ def insert(con: duckdb.DuckDBPyConnection, name: str, rows: Any) -> None:
 
 
 def table_checksums(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
-    """Order-independent checksum of every contract table (row count and summed row hashes)."""
+    """Order-independent checksum of every contract table (row count and summed row hashes);
+    a table the warehouse lacks (``recipients`` in one built by an older version) is left out."""
+    present = {
+        row[0]
+        for row in con.execute(
+            "SELECT table_name FROM duckdb_tables() WHERE schema_name = 'main' AND NOT temporary"
+        ).fetchall()
+    }
     sums = {}
-    for name in LOAD_ORDER:
+    for name in (n for n in LOAD_ORDER if n in present):
         ((count, total),) = con.execute(f"SELECT count(*), sum(hash(t)) FROM {name} t").fetchall()
         sums[name] = f"{count}:{total or 0}"
     return sums
@@ -261,7 +268,8 @@ def _write_meta(
     con: duckdb.DuckDBPyConnection, *, source: str, complete_through: Period | None
 ) -> None:
     sums = table_checksums(con)
-    version = hashlib.sha256(json.dumps(sums, sort_keys=True).encode()).hexdigest()[:16]
+    data = {name: sums[name] for name in DATA_TABLES}  # recipients: who, not what
+    version = hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()[:16]
     # The data range comes from registrations and payments: outreach events may be planned
     # ahead and must not stretch it.
     ((first, last),) = con.execute(

@@ -15,6 +15,7 @@ from typing import Any, Literal, cast
 import pandas as pd
 
 from bpu_reports import outdir
+from bpu_reports.data.contract import NATIONAL  # the national report's code
 from bpu_reports.data.store import WarehouseInfo
 from bpu_reports.errors import ScopeError
 from bpu_reports.metrics import drivers, regions
@@ -25,9 +26,6 @@ from bpu_reports.metrics.targets import summarise
 from bpu_reports.period import Period
 
 Kind = Literal["branch", "region", "national"]
-NATIONAL = "NATIONAL"
-"""The code of the national report (its folder, its manifest entry, its ``national``
-parameter)."""
 NATIONAL_NAME = "Nasional"
 """The national report's name, as a region's name is the region's."""
 

@@ -77,12 +77,17 @@ class Html:
 @dataclass(frozen=True, repr=False)  # Html's short repr: the text/plain output
 class Cover(Html):
     """The cover: displays as HTML and carries the report's KPIs as JSON (``kpi.MIMETYPE``),
-    which the batch records in the manifest, as ``r.kpis()`` does."""
+    which the batch records in the manifest, as ``r.kpis()`` does; and the KPI cards'
+    figures with last month's and last year's (``tables.MIMETYPE``, ``tables.kpi_figures``)."""
 
     kpis: dict[str, Any]
+    figures: dict[str, Any] = field(default_factory=dict)
 
     def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, Any]:
-        return {"text/html": self.html, kpi.MIMETYPE: self.kpis, "text/plain": repr(self)}
+        bundle = {"text/html": self.html, kpi.MIMETYPE: self.kpis, "text/plain": repr(self)}
+        if self.figures:
+            bundle[tables.MIMETYPE] = self.figures
+        return bundle
 
 
 @cache
@@ -228,6 +233,7 @@ class Report:
             f'<p class="bpu-period">{html.escape(f.month(u.period, lang))}</p>'
             f"<dl>{items}</dl>{demo}</header>{story}{TOC_MARK}",
             cards.data,
+            tables.kpi_figures(u, lang).figures(),
         )
 
     def kpis(self) -> kpi.KpiBlock:
@@ -269,7 +275,7 @@ class Report:
         # the docstring is _TABLE_DOC with the catalogue's names, set below the class
         if name not in tables.TABLES:
             raise unknown("table", name, tables.TABLES)
-        return tables.TABLES[name](self.unit, self.lang, **options)
+        return tables.build(name, self.unit, self.lang, **options)
 
     def data(self, name: str | None = None, *, unsuppressed: bool = False) -> pd.DataFrame:
         # the docstring is _DATA_DOC with the catalogue's names, set below the class

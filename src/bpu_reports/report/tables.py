@@ -3,8 +3,11 @@ note under a table only when it has such a cell), "Tidak ada" (or the table's ow
 when empty. Every value is escaped: names and venues come from the data. Offices are named
 with their code beside the name ("KC Bali Denpasar (DPS)"), whole: a long name wraps.
 
-:data:`TABLES` is the catalogue of the report's tables (``Report.table`` reads it);
-:func:`from_frame` makes a table of the same look from any DataFrame (``house.table``)."""
+:data:`TABLES` is the catalogue of the report's tables (``Report.table`` reads it, through
+:func:`build`); :func:`from_frame` makes a table of the same look from any DataFrame
+(``house.table``). Every table displays as HTML and carries its figures as JSON
+(:data:`MIMETYPE`, :meth:`Table.figures`), which the runner reads from the executed notebook
+for the Excel workbook and the archival PDF."""
 
 from __future__ import annotations
 
@@ -12,7 +15,7 @@ import datetime as dt
 import html
 import math
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import pandas as pd
@@ -22,6 +25,7 @@ from bpu_reports.metrics.privacy import SMALL, WITHHELD, suppress_small_cells
 from bpu_reports.metrics.views import Unit
 from bpu_reports.report import data as report_data
 from bpu_reports.report import formats as f
+from bpu_reports.report import kpi
 from bpu_reports.report.registry import Entry, catalogue
 from bpu_reports.report.words import Lang, value_word, word
 
@@ -50,6 +54,23 @@ KINDS: dict[str, Formatter] = {
 LONG_TABLE = 12
 """Rows above which a table may start on the current page and continue on the next."""
 
+MIMETYPE = "application/vnd.bpu-reports.table+json"
+"""The mimetype of a table's figures (:meth:`Table.figures`), displayed beside its HTML."""
+
+FIGURE_KINDS: dict[str, str] = {
+    "int": "int",
+    "signed": "signed",
+    "dec": "decimal",
+    "pct": "percent",
+    "points": "points",
+    "rp": "money",
+    "date": "date",
+    "text": "text",
+}
+"""The kind of number each column kind's figures are: ``int`` and ``signed`` (a change)
+counts, ``decimal``, ``percent`` (a share 0…1), ``points`` (a change of a share, 0.025 is
+2.5 points), ``money`` (rupiah), ``date`` (``YYYY-MM-DD``), ``text``."""
+
 
 @dataclass(frozen=True)
 class Column:
@@ -71,6 +92,10 @@ class Table:
     footnote: str = ""
     total: dict[str, Any] = field(default_factory=dict)
     empty: str = ""
+    name: str = ""
+    """The table's name in its figures (``ageing``, ``events_year``; ``table`` if none)."""
+    title: str = ""
+    """Its title in the report language, for its figures (default: ``caption``)."""
 
     def to_html(self) -> str:
         cap = f"<caption>{html.escape(self.caption)}</caption>" if self.caption else ""
@@ -106,12 +131,61 @@ class Table:
     def _repr_html_(self) -> str:
         return self.to_html()
 
+    def figures(self) -> dict[str, Any]:
+        """The table's figures as JSON-ready data, exactly the cells it shows, unformatted:
+        ``name``, ``title`` and ``lang``; ``columns`` (``key``, ``label`` as the header
+        shows it, ``kind`` from :data:`FIGURE_KINDS`); ``rows`` of values in column order,
+        numbers as numbers, a suppressed cell as the text it shows ("< 5", "–"), a missing
+        value as null; ``total`` (the total row, or null); ``note`` (the footnote) and
+        ``empty`` (what an empty table says instead, or "")."""
+        records = self.frame.to_dict(orient="records") if not self.frame.empty else []
+        rows = [self._figures({str(k): v for k, v in rec.items()}) for rec in records]
+        return {
+            "name": self.name or "table",
+            "title": self.title or self.caption,
+            "lang": self.lang,
+            "columns": [
+                {"key": c.key, "label": c.label, "kind": FIGURE_KINDS[c.kind]} for c in self.columns
+            ],
+            "rows": rows,
+            "total": self._figures(self.total) if self.total else None,
+            "note": self.footnote,
+            "empty": "" if rows else (self.empty or word("none", self.lang)),
+        }
+
+    def _figures(self, rec: Mapping[str, Any]) -> list[Any]:
+        return [_figure(rec.get(c.key), c.kind) for c in self.columns]
+
+    def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, Any]:
+        """HTML as :meth:`to_html`, and the figures (:data:`MIMETYPE`) beside it."""
+        return {"text/html": self.to_html(), MIMETYPE: self.figures(), "text/plain": repr(self)}
+
     def __repr__(self) -> str:
         """Short, like ``Chart``: an executed notebook keeps this as the table's text/plain
         output, and the frame may hold columns the table does not show (counts from which a
         suppressed small cell could be worked out)."""
         labels = ", ".join(c.label for c in self.columns)
         return f"Table({len(self.frame)} rows: {labels})"
+
+
+def _figure(value: Any, kind: str) -> Any:
+    """One cell's figure: text stays text ("< 5" too), a missing value is None, a whole
+    number of a count or money column an int, a date ``YYYY-MM-DD``."""
+    if isinstance(value, str):
+        return value
+    value = serialize.plain(value)
+    if value is None or isinstance(value, str | bool):
+        return value
+    if kind == "text":
+        return str(value)
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            return None
+        whole = kind in ("int", "signed", "rp") and value.is_integer()
+        return int(value) if whole else value
+    return str(value)  # anything else a frame of one's own may hold (a Period, a list)
 
 
 def privacy_note(shown: pd.DataFrame, columns: Sequence[Column], lang: Lang) -> str:
@@ -466,6 +540,58 @@ TABLES: dict[str, Entry[Table]] = catalogue(
 )
 """Every report table by name, in report order: ``TABLES[name](unit, lang, **options)``
 builds it and ``TABLES[name].about[lang]`` says in one line what it shows."""
+
+
+TITLE_WORDS: dict[str, str] = {
+    "ageing": "ageing",
+    "programs": "chart_collections",
+    "prepayment": "prepayment_mix",
+    "segments": "segment",
+    "channels": "channel",
+    "branches": "branch",
+    "regions": "region",
+    "behind_target": "target_progress",
+    "movers": "active_change",
+}
+"""The word that titles each catalogue table in its figures (``events`` is titled by its
+month or year: "Sosialisasi Juli 2017", "Sosialisasi 2017")."""
+
+
+def build(name: str, unit: Unit, lang: Lang = "id", **options: Any) -> Table:
+    """The catalogue's table ``name`` of ``unit`` (``TABLES[name]``), named and titled in
+    the report language for its figures; the year's events (``in_month=False``) are named
+    ``events_year``. ``Report.table`` calls this."""
+    table = TABLES[name](unit, lang, **options)
+    if name != "events":
+        return replace(table, name=name, title=word(TITLE_WORDS[name], lang))
+    in_month = options.get("in_month", True)
+    when = f.month(unit.period, lang) if in_month else str(unit.period.year)
+    title = f"{word('sosialisasi', lang)} {when}"
+    return replace(table, name="events" if in_month else "events_year", title=title)
+
+
+KPI_KINDS = {"count": "int", "rate": "pct", "money": "rp"}
+
+
+def kpi_figures(unit: Unit, lang: Lang = "id") -> Table:
+    """The KPI cards' figures as a table (name ``kpi``): one column per card (its label as
+    header), one row each for the report month, the month before and the same month a year
+    before (the target's progress has no earlier value). The cover carries it beside the
+    cards, so the Excel workbook can show each KPI's change."""
+    cards = kpi.kpis(unit)
+    rows = []
+    for back, value_of in (
+        (0, lambda k: k.value),
+        (1, lambda k: k.prev),
+        (12, lambda k: k.year_ago),
+    ):
+        rows.append(
+            {"month": f.month(unit.period.shift(-back), lang)} | {k.key: value_of(k) for k in cards}
+        )
+    columns = [Column("month", word("period", lang), "text")] + [
+        Column(k.key, word(k.label, lang), KPI_KINDS[k.kind]) for k in cards
+    ]
+    return Table(pd.DataFrame(rows), columns, lang, name="kpi", title="KPI")
 
 
 # Column names that hold shares (0…1) or rupiah, for tables made from any frame.

@@ -6,6 +6,9 @@
    country) per report;
 4. run the jobs on the executor, recording each result in the manifest as it arrives;
 5. publish the portal; report "N ok, N failed, N skipped".
+
+A range of months (``--period 2017-01..2017-12``) checks every month first, then runs each
+in order as above, under one lock.
 """
 
 from __future__ import annotations
@@ -22,7 +25,7 @@ from typing import Any
 from bpu_reports import outdir, publish
 from bpu_reports.config import Settings
 from bpu_reports.data import store
-from bpu_reports.errors import BpuReportsError
+from bpu_reports.errors import BpuReportsError, Interrupted, PeriodError
 from bpu_reports.metrics import check_period, compute, resolve, unit
 from bpu_reports.metrics.scope import Scope
 from bpu_reports.metrics.views import KEY_ENV, new_batch_key, save_unit
@@ -36,6 +39,9 @@ WORK = ".work"
 
 @dataclass
 class Summary:
+    """What one month's batch did (or a range's, summed by ``total``): reports written,
+    failed and skipped as unchanged, its seconds, and the manifest entries of the failures."""
+
     period: str
     ok: int = 0
     failed: int = 0
@@ -58,6 +64,41 @@ def resolve_period(
     if text == "latest" and info is not None:
         return info.complete_through
     return Period.parse(text)
+
+
+MAX_MONTHS = 240
+"""The longest range ``--period A..B`` runs (20 years): a typo such as ``2017-01..2071-01``
+is refused before anything starts."""
+
+
+def resolve_periods(
+    text: str, today: dt.date | None = None, info: store.WarehouseInfo | None = None
+) -> list[Period]:
+    """The months ``--period`` names, in order: one (``YYYY-MM``, ``previous``, ``latest``)
+    or a range ``YYYY-MM..YYYY-MM`` (both ends included; either end may be ``latest`` or
+    ``previous``). A range without one of its ends, one that runs backwards, or one that
+    spans more than ``MAX_MONTHS`` is refused with one line saying so."""
+    if ".." not in text:
+        return [resolve_period(text, today, info)]
+    ends = [end.strip() for end in text.split("..")]
+    if len(ends) != 2 or not all(ends):
+        raise PeriodError(
+            f"period range {text!r} needs a first and a last month: YYYY-MM..YYYY-MM "
+            "(either end may be latest or previous), for example 2017-01..2017-12"
+        )
+    try:
+        first, last = (resolve_period(end, today, info) for end in ends)
+    except PeriodError as exc:
+        raise PeriodError(f"period range {text!r}: {exc}") from None
+    if last < first:
+        raise PeriodError(
+            f"period range {text!r} runs backwards: give the earlier month first ({last}..{first})"
+        )
+    if last - first + 1 > MAX_MONTHS:
+        raise PeriodError(
+            f"period range {text!r} spans {last - first + 1} months; at most {MAX_MONTHS}"
+        )
+    return [first.shift(i) for i in range(last - first + 1)]
 
 
 def resolve_scope(con: Any, text: str) -> tuple[Scope, bool]:
@@ -99,7 +140,45 @@ def sweep(folder: Path) -> int:
     return removed
 
 
-@stop.stoppable
+Progress = Callable[[dict[str, Any], int, int], None]
+"""Called after each report of a month: its manifest entry, how many are done, how many run."""
+
+
+class RangeInterrupted(Interrupted):
+    """A stop in one month of a range: the counts are that month's (as ``Interrupted``
+    gives them); ``later`` are the months after it, which did not start."""
+
+    def __init__(self, cause: Interrupted, month: Period, later: list[Period]):
+        super().__init__(cause.signum, cause.done, cause.not_run)
+        self.month, self.later = month, later
+
+    def __str__(self) -> str:
+        if self.not_run is None:
+            text = f"interrupted in {self.month} before any report ran"
+        else:
+            text = f"interrupted in {self.month}: {self.done} done, {self.not_run} not run"
+        if self.later:
+            n, span = len(self.later), f"{self.later[0]}..{self.later[-1]}"
+            text += f"; {n} month{'s' if n > 1 else ''} not run ({span})"
+        return f"{text}; run again to finish"
+
+
+def total(summaries: list[Summary]) -> Summary:
+    """The summary of a range: its counts, failures and seconds summed, ``period`` its span
+    (``2017-01..2017-12``); a single month's summary is returned as it is."""
+    if len(summaries) == 1:
+        return summaries[0]
+    span = f"{summaries[0].period}..{summaries[-1].period}" if summaries else ""
+    return Summary(
+        span,
+        ok=sum(s.ok for s in summaries),
+        failed=sum(s.failed for s in summaries),
+        skipped=sum(s.skipped for s in summaries),
+        seconds=sum(s.seconds for s in summaries),
+        failures=[f for s in summaries for f in s.failures],
+    )
+
+
 def generate(
     settings: Settings,
     *,
@@ -110,12 +189,43 @@ def generate(
     executor: str = "local",
     scheduler: str | None = None,
     force: bool = False,
-    progress: Callable[[dict[str, Any], int, int], None] | None = None,
+    progress: Progress | None = None,
 ) -> Summary:
-    """Run the batch; returns the summary (the CLI exits 1 when anything failed)."""
+    """One month's batch (``YYYY-MM``, ``previous`` or ``latest``); returns its summary (the
+    CLI exits 1 when anything failed). A range is ``generate_range``'s."""
+    if ".." in period:
+        raise PeriodError(f"period {period!r} is a range: run it with generate_range")
+    return generate_range(
+        settings, period=period, scope=scope, spec_path=spec_path, workers=workers,
+        executor=executor, scheduler=scheduler, force=force, progress=progress,
+    )[0]  # fmt: skip
+
+
+@stop.stoppable
+def generate_range(
+    settings: Settings,
+    *,
+    period: str,
+    scope: str = "all",
+    spec_path: Path = Path("parameters/monthly.yaml"),
+    workers: int | None = None,
+    executor: str = "local",
+    scheduler: str | None = None,
+    force: bool = False,
+    progress: Progress | None = None,
+    month_started: Callable[[Period, int, int], None] | None = None,
+    month_done: Callable[[Summary], None] | None = None,
+) -> list[Summary]:
+    """The batch of every month ``period`` names (``resolve_periods``), in order, each as a
+    one-month run makes it: its own manifest, log file, skipped unchanged reports and
+    portal update. Every month is checked against the warehouse before any runs, and the
+    output folder stays locked from the first month to the last. ``month_started(month, k,
+    n)`` and ``month_done(summary)`` are called around each month. Returns the summaries,
+    one per month; a stop in month *k* runs no later month (``RangeInterrupted`` names
+    them)."""
     started = time.perf_counter()
-    if period != "latest":
-        month = resolve_period(period)
+    if "latest" not in period:  # a malformed period is refused before the warehouse opens
+        resolve_periods(period)
     run_spec = spec.load(spec_path)
     if executor not in ("local", "dask"):
         raise executors.ExecutorError(f"--executor {executor!r}: use local or dask")
@@ -129,37 +239,66 @@ def generate(
     con = store.connect(settings.db)
     try:
         info = store.info(con)
-        month = resolve_period(period, info=info)
-        check_period(info, month)
-        the_scope, with_regions = resolve_scope(con, scope)
-    except BaseException:
-        con.close()
-        raise
-
-    if executor == "local" or scheduler is None:  # a remote cluster sizes itself
-        workers, note = executors.cap_workers(workers)
-        if note:
-            log.warning(note)
-    folder = out / str(month)
-    try:
-        with lock.exclusive(out):
-            handler = _log_file(folder)
+        months = resolve_periods(period, info=info)
+        for month in months:
             try:
-                swept = sweep(folder)
-                if swept:
-                    log.info("removed %d leftover(s) of an interrupted run", swept)
-                batch = Batch(
-                    con, settings, month, run_spec, the_scope, with_regions, info,
-                    workers, executor, scheduler, progress,
-                )  # fmt: skip
-                return batch.run(force, started)
-            finally:
-                os.environ.pop(KEY_ENV, None)
-                outdir.remove_tree(folder / WORK)
-                log.removeHandler(handler)
-                handler.close()
+                check_period(info, month)
+            except PeriodError as exc:
+                if len(months) == 1:
+                    raise
+                raise PeriodError(f"--period {period}: {exc}; nothing was run") from None
+        the_scope, with_regions = resolve_scope(con, scope)
+        if executor == "local" or scheduler is None:  # a remote cluster sizes itself
+            workers, note = executors.cap_workers(workers)
+            if note:
+                log.warning(note)
+        summaries: list[Summary] = []
+        k = 0
+        with lock.exclusive(out):
+            try:
+                for k, month in enumerate(months, start=1):
+                    if month_started:
+                        month_started(month, k, len(months))
+                    batch = Batch(
+                        con, settings, month, run_spec, the_scope, with_regions, info,
+                        workers, executor, scheduler, progress,
+                    )  # fmt: skip
+                    summaries.append(_run_month(batch, force, started))
+                    if month_done:
+                        month_done(summaries[-1])
+                    started = time.perf_counter()
+            except Interrupted as exc:
+                if summaries and len(summaries) == k:  # the stop came once month k was done
+                    exc.done, exc.not_run = summaries[-1].ok + summaries[-1].failed, 0
+                if len(months) == 1:
+                    raise
+                raise RangeInterrupted(exc, months[k - 1], months[k:]) from exc
+            except Exception as exc:
+                # a stop swallowed where it landed shows as the failure it caused (run.stop)
+                stopping = stop.requested()
+                if stopping is None or len(months) == 1:
+                    raise
+                raise RangeInterrupted(Interrupted(stopping), months[k - 1], months[k:]) from exc
+        return summaries
     finally:
         con.close()
+
+
+def _run_month(batch: Batch, force: bool, started: float) -> Summary:
+    """One month of the batch, with the output folder locked: its log file, the sweep of
+    what a killed run left, the batch, and the removal of its work files."""
+    folder = batch.folder
+    handler = _log_file(folder)
+    try:
+        swept = sweep(folder)
+        if swept:
+            log.info("removed %d leftover(s) of an interrupted run", swept)
+        return batch.run(force, started)
+    finally:
+        os.environ.pop(KEY_ENV, None)
+        outdir.remove_tree(folder / WORK)
+        log.removeHandler(handler)
+        handler.close()
 
 
 @dataclass
@@ -206,6 +345,8 @@ class Batch:
             self.executor,
             self.workers,
         )
+        from bpu_reports.render.workbook import write_kpis  # OUT/PERIOD/kpis.xlsx
+
         try:
             self.run_jobs(todo, entries, summary)
         except stop.Interrupted as exc:
@@ -213,8 +354,10 @@ class Batch:
             exc.not_run = len(todo) - exc.done
             log.info("%s", exc)  # the console gets it once, from the command line
             sweep(self.folder)  # what the reports cut short had staged
+            write_kpis(self.folder, entries.values(), out)
             _publish_portal(out)
             raise
+        write_kpis(self.folder, entries.values(), out)
         _publish_portal(out)
         summary.seconds = time.perf_counter() - started
         log.info("%s in %.1f s", summary.line, summary.seconds)
@@ -305,4 +448,13 @@ def _log_file(folder: Path) -> logging.Handler:
     return handler
 
 
-__all__ = ["BpuReportsError", "Summary", "generate", "resolve_period"]
+__all__ = [
+    "BpuReportsError",
+    "RangeInterrupted",
+    "Summary",
+    "generate",
+    "generate_range",
+    "resolve_period",
+    "resolve_periods",
+    "total",
+]

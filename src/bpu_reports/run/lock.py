@@ -13,7 +13,6 @@ import datetime as dt
 import fcntl
 import os
 import socket
-import stat
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -59,12 +58,7 @@ def _open(path: Path) -> int:
         raise BpuReportsError(
             f"cannot open the lock file {path}: {exc.strerror or exc}; remove what is there"
         ) from exc
-    found = os.fstat(fd)
-    why = None
-    if not stat.S_ISREG(found.st_mode):
-        why = "it is not a plain file"
-    elif found.st_nlink != 1:
-        why = f"it is a file with {found.st_nlink} hard links (names)"
+    why = outdir.not_plain(fd)
     if why:
         os.close(fd)
         raise outdir.refused(path, why)

@@ -1,9 +1,11 @@
 """One report: execute a notebook with papermill in a clean kernel, render the executed
-notebook to HTML and PDF, publish the files atomically (SPEC §4 layout)."""
+notebook to its formats (HTML, PDF, archival PDF/A-3b, Excel), publish the files atomically
+(SPEC §4 layout)."""
 
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
 import time
 from dataclasses import dataclass, field
@@ -19,13 +21,22 @@ from papermill.translators import papermill_translators
 
 from bpu_reports import publish
 from bpu_reports.errors import BpuReportsError, Interrupted
+from bpu_reports.render import pdf, workbook
 from bpu_reports.render.html import to_html
 from bpu_reports.render.pdf import to_pdf
 from bpu_reports.report.kpi import MIMETYPE as KPI_MIMETYPE
+from bpu_reports.report.tables import MIMETYPE as TABLE_MIMETYPE
 from bpu_reports.run import stop
 from bpu_reports.run.kernels import ForkKernelManager
 
-FORMATS = ("html", "pdf")
+FILES = {"ipynb": "ipynb", "html": "html", "pdf": "pdf", "pdfa": "archive.pdf", "xlsx": "xlsx"}
+"""What each format's file is called after the report's stem (``branch_monthly.archive.pdf``);
+the manifest keys its outputs by format."""
+FORMATS = ("html", "pdf", "pdfa", "xlsx")
+"""The formats a report can be written in (``run --format``, a run spec's ``formats``)."""
+DEFAULT_FORMATS = ("html", "pdf")
+FIGURES = "figures.json"
+"""The archival PDF's embedded file: the report's key, KPIs and tables (:func:`figures`)."""
 INJECTED = "injected-parameters"
 ERROR_MARKER = "papermill-error-cell-tag"  # papermill's note on top of a failed notebook
 log = logging.getLogger(__name__)
@@ -63,6 +74,11 @@ def failed_path(out: Path, period: str, code: str, stem: str) -> Path:
     return publish.inside(out, Path(period) / "_failed" / code / f"{stem}.ipynb")
 
 
+def file_name(stem: str, fmt: str) -> str:
+    """The file a report of stem ``stem`` writes in format ``fmt`` (:data:`FILES`)."""
+    return f"{stem}.{FILES[fmt]}"
+
+
 def read_kpis(nb: nbformat.NotebookNode) -> dict[str, Any]:
     """The KPI block's JSON from the executed notebook (by mimetype, not by scraping)."""
     for cell in nb.cells:
@@ -71,6 +87,35 @@ def read_kpis(nb: nbformat.NotebookNode) -> dict[str, Any]:
             if KPI_MIMETYPE in data:
                 return dict(data[KPI_MIMETYPE])
     return {}
+
+
+def read_tables(nb: nbformat.NotebookNode) -> list[dict[str, Any]]:
+    """Every table's figures (``tables.MIMETYPE``) in the executed notebook, in report
+    order: the KPI cards' (name ``kpi``, from the cover), the catalogue's tables and an
+    analyst's own (``house.table``)."""
+    return [
+        dict(output["data"][TABLE_MIMETYPE])
+        for cell in nb.cells
+        for output in cell.get("outputs", [])
+        if TABLE_MIMETYPE in output.get("data", {})
+    ]
+
+
+def figures(outcome: Outcome, tables: list[dict[str, Any]]) -> bytes:
+    """The archival PDF's ``figures.json``: which report (kind, code, period, language,
+    notebook), its KPI record as the manifest holds it, and every table's figures."""
+    body = {
+        "report": {
+            "kind": outcome.kind,
+            "code": outcome.code,
+            "period": outcome.period,
+            "lang": outcome.lang,
+            "notebook": outcome.notebook,
+        },
+        "kpis": outcome.kpis,
+        "tables": tables,
+    }
+    return json.dumps(body, ensure_ascii=False, indent=1).encode("utf-8")
 
 
 def execute(
@@ -133,7 +178,7 @@ def run_report(
     lang: str,
     parameters: dict[str, Any],
     out: Path,
-    formats: tuple[str, ...] = FORMATS,
+    formats: tuple[str, ...] = DEFAULT_FORMATS,
     title: str = "",
     stem: str = "",
     timeout: int | None = None,
@@ -141,7 +186,9 @@ def run_report(
 ) -> Outcome:
     """Execute, render and publish one report; raise ``ReportFailed`` if the notebook fails.
 
-    ``stem`` names the files (default: the notebook's name); ``timeout`` limits each cell.
+    ``formats`` are among :data:`FORMATS` (the executed notebook is always published); the
+    PDF and the archival PDF share one layout. ``stem`` names the files (default: the
+    notebook's name); ``timeout`` limits each cell.
     ``shown`` are the parameters the saved notebooks (published, or kept under ``_failed/``)
     carry in their injected cell, so that *Run All* on them works (default: ``parameters``;
     the batch shows the warehouse instead of its temporary metrics file). Saved notebooks are
@@ -191,15 +238,35 @@ def run_report(
         t = time.perf_counter()
         files["html"] = to_html(nb, lang=lang, title=title, variant="screen").encode("utf-8")
         outcome.seconds["html"] = time.perf_counter() - t
-    if "pdf" in formats:
+    if "pdf" in formats or "pdfa" in formats:
         t = time.perf_counter()
-        files["pdf"] = to_pdf(to_html(nb, lang=lang, title=title, variant="print"))
-        outcome.seconds["pdf"] = time.perf_counter() - t
-    targets = {base.parent / f"{base.name}.{suffix}": data for suffix, data in files.items()}
+        printed = to_html(nb, lang=lang, title=title, variant="print")
+        if "pdfa" not in formats:
+            files["pdf"] = to_pdf(printed)
+            outcome.seconds["pdf"] = time.perf_counter() - t
+        else:  # both PDFs from one layout, the plain one first: it takes the layout's time
+            document = pdf.layout(printed)
+            laid_out = time.perf_counter() - t
+            if "pdf" in formats:
+                files["pdf"] = pdf.write(document)
+                outcome.seconds["pdf"] = time.perf_counter() - t
+            t = time.perf_counter()
+            embedded = figures(outcome, read_tables(nb))
+            files["pdfa"] = pdf.write_archive(
+                document, {FIGURES: embedded}, description="KPIs and tables of the report (JSON)"
+            )
+            outcome.seconds["pdfa"] = time.perf_counter() - t + (0 if "pdf" in files else laid_out)
+    if "xlsx" in formats:
+        t = time.perf_counter()
+        files["xlsx"] = workbook.report_workbook(
+            outcome.kpis, read_tables(nb), lang=lang, title=title
+        )
+        outcome.seconds["xlsx"] = time.perf_counter() - t
+    targets = {base.parent / file_name(base.name, fmt): data for fmt, data in files.items()}
     publish.write_all(targets, root=out)
     sign(saved)
-    outcome.outputs = {suffix: str(base.parent / f"{base.name}.{suffix}") for suffix in files}
-    outcome.digests = {suffix: hashlib.sha256(data).hexdigest() for suffix, data in files.items()}
+    outcome.outputs = {fmt: str(base.parent / file_name(base.name, fmt)) for fmt in files}
+    outcome.digests = {fmt: hashlib.sha256(data).hexdigest() for fmt, data in files.items()}
     return outcome
 
 

@@ -26,7 +26,9 @@ class ReportSpec(BaseModel):
     per: Literal["branch", "region", "national"]
     """One report per branch or per region of the scope, or one national report (code
     ``NATIONAL``; only when the batch's scope is ``all``)."""
-    formats: tuple[Literal["html", "pdf"], ...] = ("html", "pdf")
+    formats: tuple[Literal["html", "pdf", "pdfa", "xlsx"], ...] = ("html", "pdf")
+    """Files each report writes: ``html``, ``pdf``, ``pdfa`` (the archival PDF/A-3b,
+    ``NAME.archive.pdf``, with its figures embedded) and ``xlsx`` (an Excel workbook)."""
     languages: tuple[Literal["id", "en"], ...] = ("id",)
     parameters: dict[str, Any] = Field(default_factory=dict)
     title: str | None = Field(default=None, min_length=1, max_length=200)

@@ -19,7 +19,7 @@ import pyarrow.compute as pc
 
 from bpu_reports.data import store
 from bpu_reports.data.contract import CHANNELS, SEGMENTS
-from bpu_reports.data.demo import events, members, names, payments, tariff
+from bpu_reports.data.demo import events, members, names, payments, recipients, tariff
 from bpu_reports.data.demo.calibration import CALIBRATIONS
 from bpu_reports.data.demo.organisation import Office, organisation
 from bpu_reports.data.demo.targets import targets
@@ -94,6 +94,7 @@ def build_demo(
                 }
             ),
         )
+        _insert(con, "recipients", recipients.recipients(org))
         con.execute("SET enable_progress_bar = false")
         writer = _Writer(con)
         ids = _Ids()
