@@ -19,6 +19,7 @@ import time
 import uuid
 from pathlib import Path
 
+import openpyxl
 import psutil
 import pytest
 from hardening_support import LIGHT_NB, leftovers
@@ -126,6 +127,10 @@ def test_a_signal_stops_the_batch_cleanly(bali_db, tmp_path, signum, exit_code, 
         assert not (out / "2017-07" / code).exists() or not any((out / "2017-07" / code).iterdir())
     portal = (out / "index.html").read_text(encoding="utf-8")
     assert "DPS/light_report.html" in portal
+    book = openpyxl.load_workbook(out / "2017-07" / "kpis.xlsx", read_only=True)
+    codes = [row[1] for row in book["KPI"].iter_rows(min_row=2, values_only=True)]
+    book.close()
+    assert codes == ["DPS"]  # written from what finished before the stop
 
     if signum == signal.SIGINT:
         return  # the next run is the same after either signal

@@ -286,3 +286,28 @@ def test_months_newest_first_and_only_the_newest_open(page):
     months = page.select("details.period")
     assert [d["id"] for d in months] == ["p-2017-07", "p-2017-06", "p-2017-04"]
     assert [d.has_attr("open") for d in months] == [True, False, False]
+
+
+# -- the workbooks -------------------------------------------------------------------------------
+
+
+def test_the_archive_and_the_workbook_are_linked_with_the_month_s_kpis(tmp_path):
+    """A report made with every format links each (the executed notebook is not a reader's
+    file); the month links its ``kpis.xlsx`` once it exists, and not before."""
+    july = entry("2017-07", "DPS/branch_monthly")
+    for fmt, suffix in (("pdfa", "archive.pdf"), ("xlsx", "xlsx")):
+        july["outputs"][fmt] = f"2017-07/DPS/branch_monthly.{suffix}"
+    write_manifests(tmp_path, {"2017-07": [july]})
+    before = BeautifulSoup(render_portal(tmp_path), "html.parser")
+    assert before.select("p.workbook") == []
+    row = rows(month(before, "2017-07"))["KC Bali Denpasar (DPS)"]
+    assert [(a.text, a["href"]) for a in row.select("td.links a")] == [
+        ("HTML", "2017-07/DPS/branch_monthly.html"),
+        ("PDF", "2017-07/DPS/branch_monthly.pdf"),
+        ("PDF/A", "2017-07/DPS/branch_monthly.archive.pdf"),
+        ("Excel", "2017-07/DPS/branch_monthly.xlsx"),
+    ]
+    (tmp_path / "2017-07" / "kpis.xlsx").write_bytes(b"PK")
+    after = BeautifulSoup(render_portal(tmp_path), "html.parser")
+    [link] = month(after, "2017-07").select("p.workbook a")
+    assert link["href"] == "2017-07/kpis.xlsx" and "Excel" in link.text

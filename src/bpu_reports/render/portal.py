@@ -22,6 +22,10 @@ from bpu_reports.period import Period
 from bpu_reports.report import formats as f
 
 NAME = "index.html"
+LINKS = {"html": "HTML", "pdf": "PDF", "pdfa": "PDF/A", "xlsx": "Excel"}
+"""The report files the portal links, by format, with their button labels."""
+KPIS_BOOK = "kpis.xlsx"
+"""Every report's KPIs of a month in one workbook (``OUT/PERIOD/kpis.xlsx``)."""
 KINDS = ("national", "region", "branch")  # also the order of rows within a group
 NATIONAL = "Nasional"
 
@@ -76,7 +80,7 @@ def _row(entry: dict[str, Any], before: dict[str, Any] | None, then: Period) -> 
     k = _dict(entry.get("kpis"))
     outputs = _dict(entry.get("outputs"))
     error = _dict(entry.get("error"))
-    links = [(label.upper(), outputs.get(label)) for label in ("html", "pdf") if label in outputs]
+    links = [(label, outputs.get(fmt)) for fmt, label in LINKS.items() if fmt in outputs]
     if entry.get("status") != "ok" and error.get("notebook"):
         links.append(("Notebook", error["notebook"]))
     national = entry["kind"] == "national"
@@ -158,9 +162,9 @@ def _stale(entry: dict[str, Any]) -> dict[str, Any] | None:
         return None
     outputs = stale["outputs"]
     links = [
-        (label.upper(), outputs[label])
-        for label in ("html", "pdf")
-        if label in outputs and _href(outputs[label])
+        (label, outputs[fmt])
+        for fmt, label in LINKS.items()
+        if fmt in outputs and _href(outputs[fmt])
     ]
     if not links:
         return None
@@ -222,9 +226,12 @@ def _previous(data: Any) -> dict[str, dict[str, Any]]:
     }
 
 
-def _period_view(period: str, data: Any, previous: Any = None) -> dict[str, Any]:
+def _period_view(
+    period: str, data: Any, previous: Any = None, workbook: bool = False
+) -> dict[str, Any]:
     """One month of the portal: the national group first, then the regions by code, each
-    with its rows; ``previous`` is last month's manifest (``None`` when there is none)."""
+    with its rows; ``previous`` is last month's manifest (``None`` when there is none);
+    ``workbook``: the month's ``kpis.xlsx`` exists (linked beside the month's title)."""
     then = Period.parse(period).shift(-1)
     entries = _entries(data)
     before = _previous(previous) if previous is not None else {}
@@ -267,6 +274,7 @@ def _period_view(period: str, data: Any, previous: Any = None) -> dict[str, Any]
         if isinstance(data, dict)
         else False,
         "regions": [groups[k] for k in sorted(groups)],
+        "workbook": f"{period}/{KPIS_BOOK}" if workbook else "",
     }
 
 
@@ -298,7 +306,12 @@ def render_portal(out: Path, now: dt.datetime | None = None) -> str:
         except (ValueError, OSError):
             continue
     periods = [
-        _period_view(period, data, manifests.get(str(Period.parse(period).shift(-1))))
+        _period_view(
+            period,
+            data,
+            manifests.get(str(Period.parse(period).shift(-1))),
+            workbook=(out / period / KPIS_BOOK).is_file(),
+        )
         for period, data in manifests.items()
     ]
     return _template().render(
