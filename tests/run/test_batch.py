@@ -111,7 +111,8 @@ def test_portal_links_resolve_and_carry_no_script(batch):
     html = (out / "index.html").read_text()
     assert "<script" not in html and "Juli 2017" in html and "KC Bali Denpasar" in html
     hrefs = re.findall(r'href="([^"]+)"', html)
-    assert len(hrefs) == 2 * ALL  # HTML and PDF of each report
+    assert len(hrefs) == 3 * ALL + 1  # HTML, PDF and Excel of each report; the month's KPIs
+    assert "2017-07/kpis.xlsx" in hrefs
     assert all((out / h).is_file() for h in hrefs)
 
 

@@ -263,9 +263,9 @@ def test_the_portal_links_every_month_of_the_range(three_months):
     html = (out / "index.html").read_text(encoding="utf-8")
     hrefs = re.findall(r'href="([^"]+)"', html)
     assert sorted(hrefs) == [
-        f"{p}/DPS/branch_monthly.{kind}"
+        f"{p}/{file}"
         for p in ("2017-05", "2017-06", "2017-07")
-        for kind in ("html", "pdf")
+        for file in ("DPS/branch_monthly.html", "DPS/branch_monthly.pdf", "kpis.xlsx")
     ]
     assert all((out / h).is_file() for h in hrefs)
     assert "Juli 2017" in html and "Juni 2017" in html and "Mei 2017" in html
