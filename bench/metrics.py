@@ -1,10 +1,12 @@
-"""Benchmark: national demo build, then every metric for every branch for one month.
+"""Benchmark: national demo build, then every metric for every branch for some months.
 
-    .venv/bin/python bench/metrics.py [--period 2017-07] [--until 2018-12]
-        [--db /tmp/bpu-national.duckdb] [--reuse]
+    .venv/bin/python bench/metrics.py [--period 2017-07,2021-07,2026-10] [--until 2018-12]
+        [--db /tmp/bpu-national.duckdb] [--reuse] [--derive]
 
-Each step runs in its own process so its wall time and peak RSS are its own. Prints one
-line per step and a summary to paste into docs/benchmarks.md.
+Each step runs in its own process so its wall time and peak RSS are its own. The months
+(by default 2017-07, 2021-07 and 2026-10, those the history reaches) are timed side by side:
+a month's cost must not grow with the years of history before it. ``--derive`` first
+(re)derives the per-member state (``data.state``) of a warehouse built by an older version.
 """
 
 from __future__ import annotations
@@ -26,6 +28,33 @@ build_demo(sys.argv[1], scale="national", until=Period.parse(sys.argv[2]))
 print(json.dumps({"seconds": time.perf_counter() - t,
                   "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
 """
+
+DERIVE = """
+import json, resource, sys, time
+import duckdb
+from bpu_reports.data import state
+t = time.perf_counter()
+con = duckdb.connect(sys.argv[1])
+con.execute("SET enable_progress_bar = false")
+state.derive(con)
+con.execute("CHECKPOINT")
+con.close()
+print(json.dumps({"seconds": time.perf_counter() - t,
+                  "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+"""
+
+COUNTS = """
+import json, sys
+import duckdb
+con = duckdb.connect(sys.argv[1], read_only=True)
+((members, payments),) = con.execute(
+    "SELECT (SELECT count(*) FROM participants), (SELECT count(*) FROM contributions)"
+).fetchall()
+print(json.dumps({"members": members, "payments": payments}))
+"""
+
+TARGET_SECONDS, TARGET_MB = 30, 8 * 1024
+"""One month's full metric set at today's national size: at most 30 s and 8 GB."""
 
 METRICS = """
 import json, resource, sys, time
@@ -61,15 +90,25 @@ def step(code: str, *args: str) -> dict:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--period", default="2017-07")
+    parser.add_argument(
+        "--period", default=None, help="months to time, comma-separated (default: see above)"
+    )
     parser.add_argument("--db", default="/tmp/bpu-national.duckdb")
     parser.add_argument("--reuse", action="store_true", help="keep an existing national build")
+    parser.add_argument(
+        "--derive", action="store_true", help="(re)derive the state of an existing warehouse"
+    )
     parser.add_argument(
         "--until",
         default="2018-12",
         help="last month of the demo history (2018-12: the size earlier figures were taken at)",
     )
     args = parser.parse_args()
+    months = (
+        args.period.split(",")
+        if args.period
+        else [m for m in ("2017-07", "2021-07", "2026-10") if m <= args.until]
+    )
 
     print(f"machine: {platform.node()} {platform.machine()} {platform.processor() or ''}".strip())
     print(f"python {platform.python_version()}, {time.strftime('%Y-%m-%d %H:%M')}")
@@ -77,16 +116,38 @@ def main() -> None:
         build = step(BUILD, args.db, args.until)
         print(
             f"national build to {args.until}: {build['seconds']:7.1f} s   "
-            f"peak RSS {build['peak_rss_mb']:7.0f} MB"
+            f"peak RSS {build['peak_rss_mb']:7.0f} MB (state included)"
+        )
+    if args.derive:
+        derive = step(DERIVE, args.db)
+        print(
+            f"state derived:    {derive['seconds']:7.1f} s   "
+            f"peak RSS {derive['peak_rss_mb']:7.0f} MB"
         )
     size = Path(args.db).stat().st_size / 2**20
-    print(f"warehouse size:   {size:7.0f} MB")
-    for run in ("cold", "warm"):
-        m = step(METRICS, args.db, args.period)
+    counts = step(COUNTS, args.db)
+    print(
+        f"warehouse size:   {size:7.0f} MB, {counts['members']:,} members ever registered, "
+        f"{counts['payments']:,} payments"
+    )
+    rows = []
+    for month in months:
+        for run in ("cold", "warm"):
+            m = step(METRICS, args.db, month)
+            rows.append((month, run, m))
+            print(
+                f"all metrics {month} ({run}): {m['seconds']:6.1f} s   "
+                f"peak RSS {m['peak_rss_mb']:7.0f} MB   {m['branches']} branches, "
+                f"{m['regions']} regions, {m['registered']:,} registered, "
+                f"{m['active']:,} active"
+            )
+    print(f"\n| month | run | wall | peak RSS | target ≤ {TARGET_SECONDS} s, ≤ 8 GB |")
+    print("|---|---|---|---|---|")
+    for month, run, m in rows:
+        met = m["seconds"] <= TARGET_SECONDS and m["peak_rss_mb"] <= TARGET_MB
         print(
-            f"all metrics ({run}): {m['seconds']:6.1f} s   peak RSS {m['peak_rss_mb']:7.0f} MB   "
-            f"{m['branches']} branches, {m['regions']} regions, "
-            f"{m['registered']:,} registered, {m['active']:,} active at {args.period}"
+            f"| {month} | {run} | {m['seconds']:.1f} s | {m['peak_rss_mb']:,.0f} MB | "
+            f"{'met' if met else 'missed'} |"
         )
 
 

@@ -34,6 +34,9 @@ MAIL_MAX_MB_ENV = "BPU_REPORTS_MAIL_MAX_MB"
 LEDGER_ENV = "BPU_REPORTS_LEDGER"
 SMTP_RETRIES_ENV = "BPU_REPORTS_SMTP_RETRIES"
 SMTP_BACKOFF_ENV = "BPU_REPORTS_SMTP_BACKOFF"
+BATCH_KEY_ENV = "BPU_REPORTS_BATCH_KEY"
+"""The monthly batch's secret for its metrics files: set in the environment of the batch's
+workers and kernels only, never a notebook parameter, never written to disk."""
 _N = TypeVar("_N", int, float)
 DELIVERY_FOLDER = ".delivery"
 """The private folder under ``--out`` that holds the delivery ledger and the dry-run outbox."""

@@ -8,8 +8,11 @@ DuckDB DDL of the warehouse are both derived from that one declaration.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
+
+from bpu_reports.errors import ScopeError
 
 if TYPE_CHECKING:  # pandera costs 0.4 s to import; only the importer needs it
     import pandera.pandas as pa
@@ -20,6 +23,7 @@ CODE_PATTERN = r"^[A-Za-z0-9_-]{1,32}\Z"
 """Branch and region codes: they become folder names, so nothing that could escape a path.
 ``\\Z``, not ``$``: with ``re.match`` (pandera's ``str_matches``) ``$`` lets a trailing newline
 through."""
+CODE = re.compile(CODE_PATTERN)
 ID_MAX_LENGTH = 64
 """Identifiers (member, payment, event) are text of 1–64 characters: ``00123`` ≠ ``123``."""
 INT32_MAX = 2**31 - 1
@@ -302,3 +306,19 @@ def schema(table: Table) -> pa.DataFrameSchema:
         unique=list(table.key) if len(table.key) > 1 else None,
         report_duplicates="all",
     )
+
+
+def check_code(code: str, what: str = "code") -> str:
+    """Reject codes that could not be a branch or region code (and could escape a path). The
+    whole text must match: ``$`` alone would let a trailing newline through."""
+    if not isinstance(code, str) or not CODE.fullmatch(code):
+        raise ScopeError(
+            f"{what} {shown_code(code)!r} is not a valid code: use letters, digits, '_' or '-' "
+            "(max 32), e.g. DPS or BANUSPA"
+        )
+    return code
+
+
+def shown_code(code: object) -> str:
+    """A code as an error message shows it: cut at 40 characters."""
+    return code if isinstance(code, str) and len(code) <= 40 else f"{str(code)[:40]}…"

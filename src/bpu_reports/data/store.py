@@ -22,6 +22,7 @@ from typing import Any
 import duckdb
 
 from bpu_reports.config import warehouse_path
+from bpu_reports.data import state
 from bpu_reports.data.contract import DATA_TABLES, LOAD_ORDER, MEMBER_KEY, TABLES, ddl
 from bpu_reports.errors import WarehouseError
 from bpu_reports.period import Period
@@ -182,6 +183,7 @@ def build(
             con.execute(ddl(TABLES[name]))
         con.execute("CREATE TABLE _meta (key VARCHAR PRIMARY KEY, value VARCHAR NOT NULL)")
         yield con
+        state.derive(con)
         _write_meta(con, source=source, complete_through=complete_through)
         con.execute("CHECKPOINT")
         con.close()

@@ -1,6 +1,7 @@
 """The metrics room (SPEC §2): definitions as SQL run inside DuckDB, for all branches of a
-scope in one pass, returned as tidy pandas frames; it may import ``data``, ``errors``,
-``outdir``, ``period`` and ``publish``, never ``report``, ``render``, ``run`` or ``deliver``."""
+scope in one pass, returned as tidy pandas frames; it may import ``config``, ``data``,
+``errors``, ``outdir``, ``period`` and ``publish``, never ``report``, ``render``, ``run`` or
+``deliver``."""
 
 from bpu_reports.metrics.compute import MetricSet, check_period, compute
 from bpu_reports.metrics.privacy import SMALL, suppress_small_cells

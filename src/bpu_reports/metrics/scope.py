@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 import duckdb
 import pandas as pd
 
-from bpu_reports.data.contract import CODE_PATTERN
+from bpu_reports.data.contract import CODE, check_code, shown_code
 from bpu_reports.errors import ScopeError
-
-_CODE = re.compile(CODE_PATTERN)
 
 
 @dataclass(frozen=True)
@@ -25,18 +22,6 @@ class Scope:
     @property
     def branch_codes(self) -> list[str]:
         return list(self.branches.branch_code)
-
-
-def check_code(code: str, what: str = "code") -> str:
-    """Reject codes that could not be a branch or region code (and could escape a path). The
-    whole text must match: ``$`` alone would let a trailing newline through."""
-    if not isinstance(code, str) or not _CODE.fullmatch(code):
-        shown = code if isinstance(code, str) and len(code) <= 40 else f"{str(code)[:40]}…"
-        raise ScopeError(
-            f"{what} {shown!r} is not a valid code: use letters, digits, '_' or '-' (max 32), "
-            "e.g. DPS or BANUSPA"
-        )
-    return code
 
 
 def _branches(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
@@ -54,11 +39,10 @@ def _checked(scope: Scope) -> Scope:
     (which enforces the pattern) must not smuggle in ``../x`` or ``a/b``."""
     for column, what in (("branch_code", "branch"), ("region_code", "region")):
         for code in scope.branches[column].drop_duplicates():
-            if not isinstance(code, str) or not _CODE.fullmatch(code):
-                shown = code if isinstance(code, str) and len(code) <= 40 else f"{code!s:.40}…"
+            if not isinstance(code, str) or not CODE.fullmatch(code):
                 raise ScopeError(
-                    f"the warehouse holds {what} code {shown!r}, which is not a valid code "
-                    "(letters, digits, '_' or '-', max 32): fix the export and re-import it"
+                    f"the warehouse holds {what} code {shown_code(code)!r}, which is not a valid "
+                    "code (letters, digits, '_' or '-', max 32): fix the export and re-import it"
                 )
     return scope
 

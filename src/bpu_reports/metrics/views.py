@@ -15,6 +15,7 @@ from typing import Any, Literal, cast
 import pandas as pd
 
 from bpu_reports import outdir
+from bpu_reports.config import BATCH_KEY_ENV
 from bpu_reports.data.contract import NATIONAL  # the national report's code
 from bpu_reports.data.store import WarehouseInfo
 from bpu_reports.errors import ScopeError
@@ -173,9 +174,7 @@ def unit(metrics: MetricSet, kind: Kind, code: str) -> Unit:
     )
 
 
-KEY_ENV = "BPU_REPORTS_BATCH_KEY"
-"""The monthly batch's secret for its metrics files: set in the environment of the batch's
-workers and kernels only, never a notebook parameter, never written to disk."""
+KEY_ENV = BATCH_KEY_ENV
 _TAG = hashlib.sha256().digest_size
 
 

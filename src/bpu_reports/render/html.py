@@ -12,15 +12,17 @@ import html as htmlmod
 import re
 from functools import cache
 from importlib.resources import files
-from typing import Literal
+from typing import Any, Literal
 
 import jinja2
 import nbformat
 from nbconvert import HTMLExporter
+from nbconvert.exporters.templateexporter import TemplateExporter
+from nbconvert.filters.highlight import Highlight2HTML
+from nbconvert.filters.widgetsdatatypefilter import WidgetsDataTypeFilter
 
 from bpu_reports._version import __version__
-from bpu_reports.report.book import TOC_MARK
-from bpu_reports.report.charts import NARROW_SVG
+from bpu_reports.report.mimetypes import NARROW_SVG, TOC_MARK
 from bpu_reports.report.words import check_lang, word
 
 Variant = Literal["screen", "print"]
@@ -35,6 +37,7 @@ _BODY = re.compile(r"<tbody>(.*?)</tbody>", re.S)
 _ROW = re.compile(r"<tr\b[^>]*>(.*?)</tr>", re.S)
 _CELL = re.compile(r"<td\b")
 _TAG = re.compile(r"<[^>]+>")
+_SELF_CLOSED_ANCHOR = re.compile(r'(<a class="anchor-link" href="[^"<>]*")\s*/>')
 
 
 def _templates() -> str:
@@ -59,9 +62,36 @@ def css(variant: Variant, lang: str) -> str:
     return components + layout
 
 
+class _Exporter(HTMLExporter):
+    """nbconvert's HTML exporter without its last step, which parses the whole page again
+    with BeautifulSoup to give JupyterLab's markup alt texts and tab stops. Our template has
+    neither that markup nor images without ``alt``; the step cost as much as the rest of the
+    export on a report with charts, and it wrote SVG's attribute names in small letters
+    (``viewbox``), which only an HTML parser reads back. What it mended that we need, the
+    headings' empty anchor links written as ``<a …/>`` (an HTML parser would open a link
+    that runs to the end of the section), is mended here."""
+
+    def from_notebook_node(  # type: ignore[override]
+        self, nb: nbformat.NotebookNode, resources: dict[str, Any] | None = None, **kw: Any
+    ) -> tuple[str, dict[str, Any]]:
+        info = nb.metadata.get("language_info", {})
+        lexer = info.get("pygments_lexer", info.get("name", None))
+        highlight = self.filters.get(
+            "highlight_code", Highlight2HTML(pygments_lexer=lexer, parent=self)
+        )
+        resources = self._init_resources(resources)
+        data_type = WidgetsDataTypeFilter(
+            notebook_metadata=self._nb_metadata, parent=self, resources=resources
+        )
+        self.register_filter("highlight_code", highlight)
+        self.register_filter("filter_data_type", data_type)
+        body, resources = TemplateExporter.from_notebook_node(self, nb, resources, **kw)
+        return _SELF_CLOSED_ANCHOR.sub(r"\1></a>", body), resources
+
+
 @cache
 def _exporter() -> HTMLExporter:
-    exporter = HTMLExporter(
+    exporter = _Exporter(
         template_name="bpu",
         extra_template_basedirs=[_templates()],
         exclude_input=True,

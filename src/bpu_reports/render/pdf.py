@@ -2,16 +2,21 @@
 archival PDF (PDF/A-3b) that carries the report's figures as an embedded file.
 
 Both come from one layout: :func:`layout` paginates the HTML once, :func:`write` and
-:func:`write_archive` each write the laid-out pages (laying out costs more than writing)."""
+:func:`write_archive` each write the laid-out pages (laying out costs more than writing).
+The charts' SVGs are drawn apart, natively, and placed where the layout put them
+(``render.drawings``)."""
 
 from __future__ import annotations
 
 import logging
 import warnings
 from collections.abc import Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
 import weasyprint
+
+from bpu_reports.render import drawings
 
 # WeasyPrint logs every CSS property it ignores; the print stylesheet is ours and tested.
 logging.getLogger("weasyprint").setLevel(logging.ERROR)
@@ -25,20 +30,50 @@ OUTPUT_INTENT = "srgb"
 """WeasyPrint's sRGB ICC profile (sRGB2014), the archival PDF's output intent."""
 
 
-def layout(html: str, *, base_url: str | None = None) -> weasyprint.Document:
+@dataclass(frozen=True)
+class Layout:
+    """A print HTML laid out on A4 pages, ready to be written: WeasyPrint's pages, and the
+    charts drawn apart with where each goes (none when WeasyPrint drew them itself)."""
+
+    document: weasyprint.Document
+    drawn: bytes | None = None
+    slots: list[drawings.Slot] = field(default_factory=list)
+
+    def finish(self, pdf: bytes) -> bytes:
+        """The written pages with the charts stamped in place."""
+        if self.drawn is None:
+            return pdf
+        return drawings.place(pdf, self.drawn, self.slots)
+
+
+def layout(html: str, *, base_url: str | None = None) -> Layout:
     """``html`` laid out on A4 pages by the print stylesheet, ready to be written."""
-    return weasyprint.HTML(string=html, base_url=base_url).render()
+    emptied, svgs = drawings.set_aside(html)
+    drawn = drawings.draw(svgs) if svgs else None
+    if drawn is None:
+        return Layout(weasyprint.HTML(string=html, base_url=base_url).render())
+    document = weasyprint.HTML(string=emptied, base_url=base_url).render()
+    found = {
+        name: drawings.Slot(number, rect)
+        for number, page in enumerate(document.pages)
+        for name, rect in page.anchors.items()
+        if name.startswith(drawings.SLOT)
+    }
+    slots = [found.get(f"{drawings.SLOT}{i}") for i in range(len(svgs))]
+    if any(slot is None for slot in slots):  # an SVG inside something not laid out
+        return Layout(weasyprint.HTML(string=html, base_url=base_url).render())
+    return Layout(document, drawn, [slot for slot in slots if slot is not None])
 
 
-def write(document: weasyprint.Document) -> bytes:
+def write(document: Layout) -> bytes:
     """The PDF bytes of a laid-out ``document``."""
-    pdf = document.write_pdf()
+    pdf = document.document.write_pdf()
     assert pdf is not None
-    return pdf
+    return document.finish(pdf)
 
 
 def write_archive(
-    document: weasyprint.Document,
+    document: Layout,
     attachments: Mapping[str, bytes],
     *,
     description: str = "",
@@ -50,8 +85,8 @@ def write_archive(
 
     ``document`` itself is left as it was (the archive is written from a copy with its own
     colour profiles), so :func:`write` gives the same PDF before or after this."""
-    archive = document.copy()
-    archive.color_profiles = dict(document.color_profiles)
+    archive = document.document.copy()
+    archive.color_profiles = dict(document.document.color_profiles)
     archive.output_intent = OUTPUT_INTENT
     files = [
         weasyprint.Attachment(
@@ -64,7 +99,7 @@ def write_archive(
         warnings.simplefilter("ignore", ResourceWarning)
         pdf = archive.write_pdf(pdf_variant=ARCHIVE_VARIANT, attachments=files, finisher=_once)
     assert pdf is not None
-    return pdf
+    return document.finish(pdf)
 
 
 def _once(document: weasyprint.Document, pdf: Any) -> None:

@@ -27,14 +27,14 @@ from bpu_reports.errors import BpuReportsError
 from bpu_reports.metrics import compute, resolve, unit
 from bpu_reports.metrics.views import Kind, Unit, load_unit
 from bpu_reports.period import Period
-from bpu_reports.report import charts, house, kpi, narrative, tables
+from bpu_reports.report import charts, house, kpi, mimetypes, narrative, tables
 from bpu_reports.report import data as report_data
 from bpu_reports.report import formats as f
 from bpu_reports.report.charts import Chart
 from bpu_reports.report.registry import listing, unknown
 from bpu_reports.report.words import DEFINITIONS, Lang, check_lang, word
 
-TOC_MARK = "<!--bpu-toc-->"
+TOC_MARK = mimetypes.TOC_MARK
 """Where the print variant puts its table of contents (right after the cover)."""
 
 LONG_NAME = 100

@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import sys
 from typing import Any
 
-import pandas as pd
 from babel.dates import format_date
 from babel.numbers import format_compact_decimal, format_decimal, format_percent
 from babel.units import format_unit
@@ -27,7 +27,15 @@ IN_WORDS = 1e6
 
 
 def is_missing(value: Any) -> bool:
-    return value is None or bool(pd.isna(value))
+    """``None``, NaN, and pandas' ``NA`` and ``NaT``. pandas is not imported for it: a
+    pandas missing value exists only once pandas is loaded, and the batch's workers, which
+    format titles and dates, never load it."""
+    if value is None:
+        return True
+    if isinstance(value, float):
+        return math.isnan(value)
+    pandas = sys.modules.get("pandas")
+    return pandas is not None and bool(pandas.isna(value))
 
 
 def number(value: Any, lang: Lang = "id", digits: int = 0) -> str:

@@ -10,9 +10,10 @@ from typing import Any
 from bpu_reports.metrics.serialize import plain
 from bpu_reports.metrics.views import Unit
 from bpu_reports.report import formats as f
+from bpu_reports.report import mimetypes
 from bpu_reports.report.words import Lang, word
 
-MIMETYPE = "application/vnd.bpu-reports.kpis+json"
+MIMETYPE = mimetypes.KPIS
 
 
 @dataclass(frozen=True)

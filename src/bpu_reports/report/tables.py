@@ -25,7 +25,7 @@ from bpu_reports.metrics.privacy import SMALL, WITHHELD, suppress_small_cells
 from bpu_reports.metrics.views import Unit
 from bpu_reports.report import data as report_data
 from bpu_reports.report import formats as f
-from bpu_reports.report import kpi
+from bpu_reports.report import kpi, mimetypes
 from bpu_reports.report.registry import Entry, catalogue
 from bpu_reports.report.words import Lang, value_word, word
 
@@ -54,7 +54,7 @@ KINDS: dict[str, Formatter] = {
 LONG_TABLE = 12
 """Rows above which a table may start on the current page and continue on the next."""
 
-MIMETYPE = "application/vnd.bpu-reports.table+json"
+MIMETYPE = mimetypes.TABLE
 """The mimetype of a table's figures (:meth:`Table.figures`), displayed beside its HTML."""
 
 FIGURE_KINDS: dict[str, str] = {

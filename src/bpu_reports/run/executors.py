@@ -8,6 +8,7 @@ never stops the others.
 from __future__ import annotations
 
 import concurrent.futures as cf
+import functools
 import multiprocessing
 import os
 from collections.abc import Callable, Iterator, Sequence
@@ -76,21 +77,81 @@ def run_local(
         pool.shutdown(wait=True, cancel_futures=True)
 
 
+def worker_ready(version: str, address: str = "") -> None:
+    """Make this Dask worker process ready for reports, as a local worker is for its first:
+    the report modules imported (papermill, nbconvert, WeasyPrint) and its kernel fork server
+    started (``run.kernels``), both kept for every later job and batch of the process.
+    Refuses (``ExecutorError``) a worker whose bpu-reports version is not ``version``, the
+    batch's: its reports would not be the ones the batch plans.
+
+    Called in the worker's main thread (a plugin's ``setup``), so the fork server, whose
+    parent-death signal follows the thread that started it, lives as long as the worker."""
+    from bpu_reports import __version__
+    from bpu_reports.run import job, kernels
+
+    if __version__ != version:
+        raise ExecutorError(
+            f"Dask worker {address} runs bpu-reports {__version__}, the batch {version}: "
+            "install the same version on every worker and restart it"
+        )
+    del job  # imported for its modules: the first report does not pay for them
+    if kernels.enabled():
+        kernels.start_server()  # started now, reused by every report of this process
+
+
+@functools.cache
+def _report_worker() -> type:
+    """The Dask ``WorkerPlugin`` that runs ``worker_ready`` on every worker, those that join
+    later included; a class made on first use, so distributed is imported only by Dask
+    batches."""
+    from distributed.diagnostics.plugin import WorkerPlugin
+
+    class ReportWorker(WorkerPlugin):
+        name = "bpu-reports"
+        idempotent = False  # set up again by every batch: the version check is per batch
+
+        def __init__(self, version: str):
+            self.version = version
+
+        def setup(self, worker: Any) -> None:
+            worker_ready(self.version, worker.address)
+
+    return ReportWorker
+
+
+Lost = Callable[[tuple[Any, ...], BaseException], Any]
+"""What ``run_dask`` yields for a call whose task returned nothing (the call's arguments and
+the error), typically a failed result of the same shape as ``fn``'s."""
+
+
 def run_dask(
     fn: Callable[..., Any],
     calls: Sequence[tuple[Any, ...]],
     workers: int,
     scheduler: str | None,
     connect_timeout: float = 10.0,
+    lost: Lost | None = None,
 ) -> Iterator[Any]:
     """Run on a Dask cluster: ``scheduler`` (``tcp://host:8786``), or a ``LocalCluster`` of
     ``workers`` single-threaded worker processes. Workers must see the same files (notebooks,
-    warehouse, output folder) under the same paths."""
+    the output folder, a warehouse a notebook opens) under the same paths, and run the same
+    bpu-reports version (``worker_ready`` refuses the batch otherwise).
+
+    A task whose worker died while running it is retried by the scheduler on another worker
+    (``distributed.scheduler.allowed-failures``, 3 by default); when that is used up, or a task
+    fails outside ``fn`` (it could not be unpickled on the worker, say), ``lost(call,
+    error)`` is yielded in its place: by default, for ``job.run_job``, ``job.lost`` (a failed
+    report, the others go on); for any other ``fn`` the error is raised."""
     from dask.distributed import Client, LocalCluster, as_completed
+
+    from bpu_reports import __version__
+    from bpu_reports.run import job
 
     _check_workers(workers)
     if not calls:
         return
+    if lost is None and fn is job.run_job:
+        lost = job.lost
     cluster = None
     try:
         if scheduler:
@@ -103,14 +164,33 @@ def run_dask(
                     "check the address and that `dask scheduler` is running"
                 ) from exc
         else:
+            # the scheduler serves HTTP (health, metrics) even without a dashboard: on a free
+            # local port, not 8787, which another cluster on this machine may hold
             cluster = LocalCluster(
-                n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None
+                n_workers=workers,
+                threads_per_worker=1,
+                processes=True,
+                dashboard_address="127.0.0.1:0",
             )
             client = Client(cluster, set_as_default=False)
         with client:
-            futures = [client.submit(fn, *args, pure=False) for args in calls]
+            try:
+                client.register_plugin(_report_worker()(__version__))
+            except ExecutorError:
+                raise
+            except Exception as exc:  # a worker could not import or start what reports need
+                raise ExecutorError(
+                    f"a Dask worker could not get ready for reports: {type(exc).__name__}: {exc}"
+                ) from exc
+            futures = {client.submit(fn, *args, pure=False): args for args in calls}
             for future in as_completed(futures, loop=client.loop):
-                yield future.result()
+                try:
+                    result = future.result()
+                except Exception as exc:
+                    if lost is None:
+                        raise
+                    result = lost(futures[future], exc)
+                yield result
     finally:
         if cluster is not None:
             cluster.close()

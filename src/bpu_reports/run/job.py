@@ -9,13 +9,15 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import socket
 import time
 import traceback
 from pathlib import Path
 from typing import Any
 
+from bpu_reports.config import BATCH_KEY_ENV as KEY_ENV
 from bpu_reports.config import Settings
-from bpu_reports.metrics.views import KEY_ENV
+from bpu_reports.errors import BpuReportsError
 from bpu_reports.report import formats as fmt
 from bpu_reports.run import parameters as report_parameters
 from bpu_reports.run.single import ReportFailed, run_report
@@ -36,6 +38,62 @@ def job_parameters(
     return given, shown
 
 
+class NotShared(BpuReportsError):
+    """The batch's work files are not on this worker: its output folder is not shared."""
+
+
+def _check_shared(metrics_file: str) -> None:
+    """The batch wrote ``metrics_file`` under OUT/PERIOD/.work before handing out the job:
+    a worker that cannot see it (a Dask worker on another machine without the shared output
+    folder) would write the report where the batch never looks, so the job fails instead."""
+    if metrics_file and not Path(metrics_file).is_file():
+        raise NotShared(
+            f"the batch's metrics file {metrics_file} is not on worker "
+            f"{socket.gethostname()}: every worker needs the output folder (--out) on "
+            "shared storage, under the same path"
+        )
+
+
+def _entry(job: dict[str, Any]) -> dict[str, Any]:
+    """The manifest entry of ``job`` before it runs: which report, with which parameters."""
+    entry: dict[str, Any] = {
+        key: job[key]
+        for key in ("key", "notebook", "kind", "code", "name", "region_code", "period", "lang")
+    }
+    if job.get("title"):
+        entry["title"] = job["title"]  # the spec's name for the report (the portal shows it)
+    entry.update(
+        notebook=Path(job["notebook"]).name,
+        params={k: v for k, v in job["parameters"].items()},
+        fingerprint=job["fingerprint"],
+        outputs={},
+        kpis={},
+        error=None,
+    )
+    return entry
+
+
+def lost(call: tuple[Any, ...], error: BaseException) -> dict[str, Any]:
+    """The failed manifest entry of a ``run_job`` call that returned nothing: its Dask
+    worker died while running it each time the scheduler tried (``KilledWorker``), or the
+    call never started on a worker. Nothing of the report was published."""
+    job = call[0]
+    entry = _entry(job)
+    entry.update(
+        status="failed",
+        error={
+            "type": type(error).__name__,
+            "message": f"{job['key']}: no result from the Dask cluster: "
+            f"{type(error).__name__}: {error}",
+            "cell": None,
+            "notebook": None,
+        },
+        seconds=0.0,
+        finished_at=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+    )
+    return entry
+
+
 def run_job(
     job: dict[str, Any],
     out: str,
@@ -54,22 +112,10 @@ def run_job(
     if key:
         os.environ[KEY_ENV] = key
     root = Path(out)
-    entry: dict[str, Any] = {
-        key: job[key]
-        for key in ("key", "notebook", "kind", "code", "name", "region_code", "period", "lang")
-    }
-    if job.get("title"):
-        entry["title"] = job["title"]  # the spec's name for the report (the portal shows it)
-    entry.update(
-        notebook=Path(job["notebook"]).name,
-        params={k: v for k, v in job["parameters"].items()},
-        fingerprint=job["fingerprint"],
-        outputs={},
-        kpis={},
-        error=None,
-    )
+    entry = _entry(job)
     warehouse = str(Path(db or Settings.resolve().db).resolve())
     try:
+        _check_shared(metrics_file)
         params, shown = job_parameters(
             Path(job["notebook"]), job["parameters"], metrics_file, warehouse
         )

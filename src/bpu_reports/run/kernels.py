@@ -97,6 +97,12 @@ def _fork_server() -> _Server:
     return _server
 
 
+def start_server() -> None:
+    """Start this process's fork server now, before its first report (a Dask worker does
+    when it joins a batch); later kernels of the process are forked from it."""
+    _fork_server()
+
+
 @atexit.register
 def _stop_fork_server() -> None:
     global _server

@@ -17,9 +17,8 @@ from papermill.translators import papermill_translators
 from pydantic import AfterValidator, BaseModel, ConfigDict, ValidationError, create_model
 
 from bpu_reports.config import checked_path
+from bpu_reports.data.contract import NATIONAL, check_code
 from bpu_reports.errors import ParameterError
-from bpu_reports.metrics.scope import check_code
-from bpu_reports.metrics.views import NATIONAL
 from bpu_reports.period import Period
 
 

@@ -24,8 +24,8 @@ from bpu_reports.errors import BpuReportsError, Interrupted
 from bpu_reports.render import pdf, workbook
 from bpu_reports.render.html import to_html
 from bpu_reports.render.pdf import to_pdf
-from bpu_reports.report.kpi import MIMETYPE as KPI_MIMETYPE
-from bpu_reports.report.tables import MIMETYPE as TABLE_MIMETYPE
+from bpu_reports.report.mimetypes import KPIS as KPI_MIMETYPE
+from bpu_reports.report.mimetypes import TABLE as TABLE_MIMETYPE
 from bpu_reports.run import stop
 from bpu_reports.run.kernels import ForkKernelManager
 

@@ -19,7 +19,9 @@ from pathlib import Path
 
 from matplotlib.figure import Figure
 
-NARROW_SVG = "application/vnd.bpu-reports.narrow-svg+xml"
+from bpu_reports.report import mimetypes
+
+NARROW_SVG = mimetypes.NARROW_SVG
 """A chart output's second drawing, beside ``image/svg+xml`` (the A4 one): the same chart
 laid out narrow enough that its text stays legible at a phone's width. The screen HTML shows
 it on a phone; the PDF never does."""
