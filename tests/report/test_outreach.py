@@ -568,3 +568,33 @@ def test_the_event_date_stays_on_one_line_in_print(region):
         text = " ".join("".join(getattr(t, "text", "") for t in walk(r)) for r in rows)
         lines[text] = len(rows)
     assert lines["30 Juli 2017"] == 1 and lines["11 Juni 2017"] == 1
+
+
+def test_a_long_date_wraps_before_its_year_inside_its_cell_in_print(region):
+    """The longest dates of a region's events ("24 September 2026") in the print layout:
+    no line of a date cell is wider than the cell (the text never runs into the branch
+    column); the day and the month stay together, the year goes to the next line."""
+    events = frame(
+        ("2026-09-24", "Pelabuhan Perikanan Tangerang Kota", 470, 191, 164, 164),
+        ("2026-10-25", "Terminal Tangerang Cikokol", 170, 80, 69, 69),
+    ).assign(title="Sosialisasi BPU pengemudi ojek online dan pedagang pasar tradisional")
+    table = events_table(with_events(region, events), "id", in_month=False).to_html()
+    doc = HTML(string=f"<style>{css('print', 'id')}</style>{table}").render()
+
+    def walk(box):
+        yield box
+        for child in getattr(box, "children", []):
+            yield from walk(child)
+
+    dates = {}
+    for cell in (b for b in walk(doc.pages[0]._page_box) if type(b).__name__ == "TableCellBox"):
+        rows = [b for b in walk(cell) if type(b).__name__ == "LineBox"]
+        texts = ["".join(getattr(t, "text", "") for t in walk(r)).strip() for r in rows]
+        if texts and texts[-1].endswith("2026") and texts[0][:2].isdigit():
+            dates[" ".join(texts)] = texts
+            for row in rows:
+                assert row.width <= cell.width + 0.01  # inside its cell
+    assert dates == {
+        "24 September 2026": ["24 September", "2026"],
+        "25 Oktober 2026": ["25 Oktober", "2026"],
+    }
