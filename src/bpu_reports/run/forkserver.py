@@ -55,7 +55,9 @@ KERNEL_MODULES = (
 )
 # ... then what report notebooks import first. Nothing here may choose a matplotlib backend
 # or start a thread (checked at start-up).
-REPORT_MODULES = ("bpu_reports.report", "bpu_reports.report.charts")
+REPORT_MODULES = ("bpu_reports.report", "bpu_reports.report.book")
+"""What a report notebook's ``from bpu_reports.report import open_report`` loads (the
+package itself loads ``open_report`` on first use)."""
 PRELOAD = KERNEL_MODULES + REPORT_MODULES
 INLINE = "module://matplotlib_inline.backend_inline"
 
