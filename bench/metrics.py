@@ -1,18 +1,20 @@
 """Benchmark: national demo build, then every metric for every branch for some months.
 
     .venv/bin/python bench/metrics.py [--period 2017-07,2021-07,2026-10] [--until 2018-12]
-        [--db /tmp/bpu-national.duckdb] [--reuse] [--derive]
+        [--db /tmp/bpu-national.duckdb] [--reuse] [--derive] [--memory 7GB]
 
 Each step runs in its own process so its wall time and peak RSS are its own. The months
 (by default 2017-07, 2021-07 and 2026-10, those the history reaches) are timed side by side:
 a month's cost must not grow with the years of history before it. ``--derive`` first
 (re)derives the per-member state (``data.state``) of a warehouse built by an older version.
+``--memory`` adds a run of each month with DuckDB's memory capped (``BPU_REPORTS_MEMORY``).
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import platform
 import subprocess
 import sys
@@ -76,10 +78,14 @@ print(json.dumps({"seconds": seconds, "import_seconds": t - t0,
 """
 
 
-def step(code: str, *args: str) -> dict:
+def step(code: str, *args: str, memory: str | None = None) -> dict:
     wall = time.perf_counter()
+    env = dict(os.environ)
+    env.pop("BPU_REPORTS_MEMORY", None)
+    if memory is not None:
+        env["BPU_REPORTS_MEMORY"] = memory
     done = subprocess.run(
-        [sys.executable, "-c", code, *args], capture_output=True, text=True, check=False
+        [sys.executable, "-c", code, *args], capture_output=True, text=True, check=False, env=env
     )
     if done.returncode:
         sys.exit(f"benchmark step failed:\n{done.stderr}")
@@ -98,6 +104,7 @@ def main() -> None:
     parser.add_argument(
         "--derive", action="store_true", help="(re)derive the state of an existing warehouse"
     )
+    parser.add_argument("--memory", help="also time each month with DuckDB capped at this")
     parser.add_argument(
         "--until",
         default="2018-12",
@@ -131,9 +138,10 @@ def main() -> None:
         f"{counts['payments']:,} payments"
     )
     rows = []
+    runs = ["cold", "warm"] + ([f"capped {args.memory}"] if args.memory else [])
     for month in months:
-        for run in ("cold", "warm"):
-            m = step(METRICS, args.db, month)
+        for run in runs:
+            m = step(METRICS, args.db, month, memory=args.memory if "capped" in run else None)
             rows.append((month, run, m))
             print(
                 f"all metrics {month} ({run}): {m['seconds']:6.1f} s   "

@@ -8,12 +8,17 @@ Mail delivery (``deliver``, ``generate --deliver``) reads its settings here too,
 (default ``OUT/.delivery/ledger.sqlite``), ``BPU_REPORTS_SMTP_RETRIES`` (default 4) and
 ``BPU_REPORTS_SMTP_BACKOFF`` (seconds, default 2). The URL is checked by ``deliver.settings``
 when mail is sent, so a command that sends none never fails on it; a number that is not one
-is refused by every command, with one line naming the variable."""
+is refused by every command, with one line naming the variable.
+
+``BPU_REPORTS_MEMORY`` (for example ``7GB``) caps the memory DuckDB takes for a warehouse
+connection (the metric pass of a national month is the largest user): unset, DuckDB takes up
+to 80 % of the machine's; past the cap it works in temporary files, more slowly."""
 
 from __future__ import annotations
 
 import math
 import os
+import re
 from collections.abc import Mapping
 from pathlib import Path
 from typing import TypeVar
@@ -35,6 +40,7 @@ LEDGER_ENV = "BPU_REPORTS_LEDGER"
 SMTP_RETRIES_ENV = "BPU_REPORTS_SMTP_RETRIES"
 SMTP_BACKOFF_ENV = "BPU_REPORTS_SMTP_BACKOFF"
 BATCH_KEY_ENV = "BPU_REPORTS_BATCH_KEY"
+MEMORY_ENV = "BPU_REPORTS_MEMORY"
 """The monthly batch's secret for its metrics files: set in the environment of the batch's
 workers and kernels only, never a notebook parameter, never written to disk."""
 _N = TypeVar("_N", int, float)
@@ -111,6 +117,21 @@ def _number(env: Mapping[str, str], name: str, kind: type[_N], default: _N, exam
     if value is None or value < 0 or not math.isfinite(value):
         raise BpuReportsError(f"{name}={text!r} is not {example}: fix or unset it")
     return value
+
+
+def memory_limit(environ: Mapping[str, str] | None = None) -> str | None:
+    """``BPU_REPORTS_MEMORY`` as DuckDB's ``memory_limit`` (a number and a unit: ``7GB``,
+    ``6000MB``, ``80%``); None when unset. A value DuckDB would not take is a
+    ``BpuReportsError`` naming the variable."""
+    text = _text(os.environ if environ is None else environ, MEMORY_ENV)
+    if text is None:
+        return None
+    if re.fullmatch(r"\d+(\.\d+)?\s*(%|[KMGT]i?B)", text, re.IGNORECASE) is None:
+        raise BpuReportsError(
+            f"{MEMORY_ENV}={text!r} is not an amount of memory such as 7GB or 6000MB: "
+            "fix or unset it"
+        )
+    return text
 
 
 def warehouse_path(

@@ -2,11 +2,11 @@
 prepayments, payments in day order) gives exactly the metrics of the full scan.
 
 Hand-made warehouse, branch S (region R1), every payment at the Rp16.800 minimum; data from
-August 2015 to 28 February 2018, so the checkpoints are December 2015 and December 2016 (a
-checkpoint serves report months at least 13 months later: the last data month is 2018-02).
-Report month February 2018: window February 2017 … February 2018, read from the December
-2016 checkpoint plus the payments made from January 2017. Due dates: the 15th (or the next
-working day).
+August 2015 to 28 February 2018, so the checkpoints are December 2015, 2016 and 2017 (a
+checkpoint serves the 12 report months after it). Report month February 2018: window
+February 2017 … February 2018, its months up to December 2017 read from the December 2017
+checkpoint, the later ones from it plus the payments made from January 2018. Due dates: the
+15th (or the next working day).
 
   s1 reg 2016-06-01; 2016-06-01 pays Jun–Dec 16 (7); 2016-12-20 prepays Jan–Dec 17 (12)
      -> a prepayment made before the checkpoint covers the window: on time Feb–Dec 2017;
@@ -15,7 +15,8 @@ working day).
      -> inactive in every window month; February 2018: 30 behind, bucket '>12'
   s3 reg 2017-06-10, never pays -> paid through May 17: February 2018 9 behind, '7-12'
   s4 reg 2015-09-01; 2015-09-01 pays Sep–Dec 15 (4); exited 2016-03-31
-     -> kept at the December 2015 checkpoint, left out of December 2016's; counted nowhere
+     -> kept at the December 2015 and 2016 checkpoints (January 2017's window starts
+        before the exit), left out of December 2017's
   s5 reg 2016-03-01; 2016-03-01 pays Mar 16–Feb 17 (12); 2017-03-10 pays Mar 17 (1);
      exited 2017-06-15 -> Feb, Mar 2017 active and on time (Feb by the prepayment);
      Apr 1 behind, May 2 behind; from June not registered
@@ -42,7 +43,7 @@ import duckdb
 import pandas as pd
 import pytest
 
-from bpu_reports.data import state, store
+from bpu_reports.data import fold, state, store
 from bpu_reports.data.demo import build_demo
 from bpu_reports.metrics import MetricSet, compute, resolve
 from bpu_reports.period import Period
@@ -148,31 +149,55 @@ def member_keys(con: duckdb.DuckDBPyConnection) -> dict[int, int]:
     return {key: int(pid) for key, pid in rows}
 
 
-def test_checkpoints_are_the_decembers_a_window_can_start_after(con):
+def test_checkpoints_are_the_decembers_before_the_last_month(con):
     assert state.available(con)
     months = [
         r[0] for r in con.execute("SELECT c_idx FROM state_checkpoint_months ORDER BY 1").fetchall()
     ]
-    assert months == [idx("2015-12"), idx("2016-12")]
-    assert state.checkpoint_before(con, FEB_18.shift(-13).index) == idx("2016-12")
-    assert state.checkpoint_before(con, idx("2015-11")) is None
+    assert months == [idx("2015-12"), idx("2016-12"), idx("2017-12")]
+    # the latest checkpoint before the report month, at most 12 months before it
+    assert state.checkpoint_before(con, FEB_18) == idx("2017-12")
+    assert state.checkpoint_before(con, Period(2016, 12)) == idx("2015-12")
+    assert state.checkpoint_before(con, Period(2016, 1)) == idx("2015-12")
+    assert state.checkpoint_before(con, Period(2015, 12)) is None
 
 
-def test_checkpoint_holds_paid_through_and_count_of_members_who_can_still_matter(con):
+def none(months: int) -> list[int]:
+    """``months`` window months with no payment made yet."""
+    return [fold.NONE] * months
+
+
+def test_checkpoint_holds_the_window_ending_with_it_for_members_who_can_still_matter(con):
+    """Each checkpoint row is the fold of report month ``c_idx`` (window ``c_idx - 12`` …
+    ``c_idx``): months behind per window month (``NONE`` before the first payment, at most
+    ``FAR``), the window months paid on time, and the payments made by its end."""
     who = member_keys(con)
-    rows = con.execute(
-        "SELECT c_idx, member_key, pt, n_payments FROM state_checkpoints ORDER BY 1, 2"
-    ).fetchall()
-    got = {(c, who[k]): (pt, n) for c, k, pt, n in rows}
+    rows = con.execute("SELECT * FROM state_checkpoints ORDER BY 1, 2").fetchall()
+    got = {
+        (str(Period.from_index(c)), who[k]): (
+            [(behind >> (4 * i)) & 15 for i in range(fold.WINDOW)],
+            [i for i in range(fold.WINDOW) if ot >> i & 1],
+            n,
+        )
+        for c, k, n, behind, ot in rows
+    }
     assert got == {
-        (idx("2015-12"), 2): (idx("2015-08"), 1),
-        (idx("2015-12"), 4): (idx("2015-12"), 1),  # exits in March 2016: still kept
-        (idx("2016-12"), 1): (idx("2017-12"), 2),
-        (idx("2016-12"), 2): (idx("2015-08"), 1),
-        (idx("2016-12"), 5): (idx("2017-02"), 1),
-        (idx("2016-12"), 8): (idx("2016-11"), 1),
-        # s4 exited in March 2016: in no window served by December 2016; s3, s6, s7 never
-        # paid by then
+        # window Dec 2014 … Dec 2015: s2 paid Aug 15 on 1 August; s4 Sep–Dec on 1 September
+        ("2015-12", 2): ([*none(8), 0, 1, 2, 3, 4], [8], 1),
+        ("2015-12", 4): ([*none(9), 0, 0, 0, 0], [9, 10, 11, 12], 1),
+        # window Dec 2015 … Dec 2016
+        ("2016-12", 1): (none(6) + [0] * 7, [6, 7, 8, 9, 10, 11, 12], 2),
+        ("2016-12", 2): ([4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 13, 13, 13], [], 1),
+        # s4 exits in March 2016: registered in January 2017's window, so still kept
+        ("2016-12", 4): (list(range(13)), [0], 1),
+        ("2016-12", 5): (none(3) + [0] * 10, list(range(3, 13)), 1),
+        ("2016-12", 8): ([*none(11), 0, 1], [11], 1),  # paid Nov 16 before registering
+        # window Dec 2016 … Dec 2017: s1 on time all year by its December 2016 prepayment
+        ("2017-12", 1): ([0] * 13, list(range(13)), 2),
+        ("2017-12", 2): ([13] * 13, [], 1),
+        ("2017-12", 5): ([0, 0, 0, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9], [0, 1, 2, 3], 2),
+        ("2017-12", 8): (list(range(1, 14)), [], 1),
+        # s4 is in no window December 2017 serves; s3, s6, s7 never paid by then
     }
 
 
@@ -220,10 +245,10 @@ def test_february_2018_worked_by_hand(con, full):
 
 @pytest.mark.parametrize(
     "month",
-    # before any checkpoint; the first month a checkpoint serves; the last month it serves
-    # before the next; the first month the next serves; a month whose window starts right
-    # after a checkpoint
-    ["2015-08", "2016-06", "2016-12", "2017-01", "2017-12", "2018-01"],
+    # before any checkpoint; a checkpoint's own month (served by none); months the December
+    # 2015 checkpoint serves, 6 and 12 months after it; the first and last months of the
+    # next one; the first two months of the last one
+    ["2015-08", "2015-12", "2016-06", "2016-12", "2017-01", "2017-12", "2018-01", "2018-02"],
 )
 def test_every_month_matches_the_full_scan(con, full, month):
     assert_same(*both(con, full, Period.parse(month)))
@@ -232,6 +257,26 @@ def test_every_month_matches_the_full_scan(con, full, month):
 def test_warehouse_without_state_keeps_working_and_its_data_version(con, full):
     assert store.info(full).data_version == store.info(con).data_version
     assert_same(*both(con, full, FEB_18))
+
+
+def test_checkpoints_of_an_earlier_version_are_not_read(state_db, full):
+    """A warehouse whose checkpoints hold only the paid-through month (as an earlier version
+    derived them) is read by the full scan: the same figures, no error."""
+    old = state_db.with_name("earlier-checkpoints.duckdb")
+    shutil.copyfile(state_db, old)
+    with duckdb.connect(str(old)) as rw:
+        rw.execute("DROP TABLE state_checkpoints")
+        rw.execute(
+            "CREATE TABLE state_checkpoints (c_idx INTEGER, member_key INTEGER, pt INTEGER, "
+            "n_payments BIGINT)"
+        )
+    connection = store.connect(old)
+    try:
+        assert not state.available(connection)
+        scope = resolve(connection)
+        assert_same(compute(full, FEB_18, scope), compute(connection, FEB_18, scope))
+    finally:
+        connection.close()
 
 
 @pytest.fixture(scope="module")

@@ -545,6 +545,13 @@ def test_a_year_without_events_says_so_on_a_phone(branch):
 # -- the events table ------------------------------------------------------------------------
 
 
+def walk(box):
+    """``box`` of WeasyPrint's layout and every box inside it, depth first."""
+    yield box
+    for child in getattr(box, "children", []):
+        yield from walk(child)
+
+
 def test_the_event_date_stays_on_one_line_in_print(region):
     """The year's events of a region (a branch column, long titles) in the print layout:
     every date cell is one line of WeasyPrint's layout."""
@@ -555,11 +562,6 @@ def test_the_event_date_stays_on_one_line_in_print(region):
     ).assign(title=long)
     table = events_table(with_events(region, events), "id", in_month=False).to_html()
     doc = HTML(string=f"<style>{css('print', 'id')}</style>{table}").render()
-
-    def walk(box):
-        yield box
-        for child in getattr(box, "children", []):
-            yield from walk(child)
 
     cells = [b for b in walk(doc.pages[0]._page_box) if type(b).__name__ == "TableCellBox"]
     lines = {}
@@ -580,11 +582,6 @@ def test_a_long_date_wraps_before_its_year_inside_its_cell_in_print(region):
     ).assign(title="Sosialisasi BPU pengemudi ojek online dan pedagang pasar tradisional")
     table = events_table(with_events(region, events), "id", in_month=False).to_html()
     doc = HTML(string=f"<style>{css('print', 'id')}</style>{table}").render()
-
-    def walk(box):
-        yield box
-        for child in getattr(box, "children", []):
-            yield from walk(child)
 
     dates = {}
     for cell in (b for b in walk(doc.pages[0]._page_box) if type(b).__name__ == "TableCellBox"):

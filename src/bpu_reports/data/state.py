@@ -1,11 +1,11 @@
 """Per-member payment state derived once when a warehouse is built, so that a month's metric
 pass reads a bounded slice of the data however many years of history the warehouse holds.
 
-The month's pass (``metrics.panel``) needs, per member, the paid-through month at each of the
-13 month-ends of the report window, whether each window month was paid on time, and whether
-the member ever paid. Each of these is a fold over the payments made up to a day; this module
-keeps the fold's value at yearly checkpoints (the end of every December), so the pass starts
-from the latest checkpoint before its window and reads only the payments made after it.
+The month's pass (``metrics.panel``) needs, per member, how far behind they were at each of
+the 13 month-ends of the report window and whether they paid each window month on time
+(``data.fold``). This module keeps that fold at the end of every December (a checkpoint):
+a report month starts from the latest checkpoint before it, at most 12 months back, and reads
+only the payments made after it: one to twelve months of payments, whatever the years before.
 
 Derived tables (not contract data: they are left out of the data version and the checksums,
 and rebuilt with the warehouse):
@@ -14,13 +14,15 @@ and rebuilt with the warehouse):
   per-row-group min/max skips every row group before a day), with the paying member's branch
   and registration day;
 - ``state_checkpoints``: ``c_idx`` (a December, as ``year * 12 + month - 1``), and per member
-  with a payment made by its last day: ``pt`` (largest ``first_month + months - 1`` as a month
-  index) and ``n_payments``. Members who can no longer appear in a report window after it are
-  left out: registered by the checkpoint month, exited by the month after it, and not
-  registered through an outreach event held in a later year (``panel_keeps``);
+  with a payment made by its last day: ``n_payments``, and ``behind`` and ``ot_bits`` of the
+  window that ends with it (the fold of report month ``c_idx``). Each checkpoint is folded
+  from the one before. Members who can no longer appear in a report window it serves are
+  left out: exited by the first month of the earliest such window after registering before
+  it, and not registered through an outreach event held in the year after the checkpoint
+  (``panel`` keeps those);
 - ``state_prepaid``: per checkpoint, the payments made by its last day that cover a month
-  after it (prepayments). They are what a window month's on-time flag can owe to a payment
-  made before the window: any such payment was made before that month's due date;
+  after it (prepayments). They are what a later month's on-time flag can owe to a payment
+  made before the checkpoint: any such payment was made before that month's due date;
 - ``state_checkpoint_months``: the checkpoints that exist (a warehouse may have none).
 
 A warehouse built before these tables existed has none of them; ``available`` says so and the
@@ -29,55 +31,63 @@ metric pass then scans every payment (the same results, more slowly).
 
 from __future__ import annotations
 
-import datetime as dt
-
 import duckdb
+
+from bpu_reports.data import fold
+from bpu_reports.data.fold import month_end, month_idx
+from bpu_reports.period import Period
 
 TABLES = ("state_checkpoint_months", "state_checkpoints", "state_prepaid", "state_payments")
 STEP = 12
-"""Months between checkpoints: each month's pass reads 13 to 24 months of payments."""
-WINDOW = 13
-"""Months of a report window (M-12 … M); a checkpoint serves report months at least this
-far after it."""
-
-
-def month_idx(column: str) -> str:
-    return f"(year({column}) * 12 + month({column}) - 1)"
-
-
-def month_end(index: int) -> dt.date:
-    """The last day of month ``index``."""
-    year, month = divmod(index + 1, 12)
-    return dt.date(year, month + 1, 1) - dt.timedelta(days=1)
+"""Months between checkpoints: each month's pass reads 1 to 12 months of payments."""
+SERVES = STEP
+"""A checkpoint serves the report months up to this many months after it."""
+CHECKPOINT_COLUMNS = {"c_idx", "member_key", "n_payments", "behind", "ot_bits"}
 
 
 def available(con: duckdb.DuckDBPyConnection) -> bool:
-    """Whether the warehouse on ``con`` carries the derived state (built by this version)."""
+    """Whether the warehouse on ``con`` carries the derived state as this version derives it
+    (a warehouse built by an earlier version may have none, or checkpoints without the
+    window's months: the metric pass then folds every payment instead)."""
     present = {
         row[0]
         for row in con.execute(
             "SELECT table_name FROM duckdb_tables() WHERE schema_name = 'main' AND NOT temporary"
         ).fetchall()
     }
-    return all(name in present for name in TABLES)
+    if not all(name in present for name in TABLES):
+        return False
+    columns = {
+        row[0]
+        for row in con.execute(
+            "SELECT column_name FROM duckdb_columns() "
+            "WHERE schema_name = 'main' AND table_name = 'state_checkpoints'"
+        ).fetchall()
+    }
+    return CHECKPOINT_COLUMNS <= columns
 
 
-def checkpoint_before(con: duckdb.DuckDBPyConnection, index: int) -> int | None:
-    """The latest checkpoint month at or before month ``index``, None when there is none."""
+def checkpoint_before(con: duckdb.DuckDBPyConnection, period: Period) -> int | None:
+    """The checkpoint a fold of report month ``period`` starts from: the latest before it
+    and at most ``SERVES`` months before it; None when there is none."""
     ((found,),) = con.execute(
-        "SELECT max(c_idx) FROM state_checkpoint_months WHERE c_idx <= ?", [index]
+        "SELECT max(c_idx) FROM state_checkpoint_months WHERE c_idx < ? AND c_idx >= ?",
+        [period.index, period.index - SERVES],
     ).fetchall()
     return None if found is None else int(found)
 
 
 def pruned_sql(c_idx: int) -> str:
     """Condition on ``participants p`` joined to its event ``e``: the member cannot appear in
-    the panel of any report month served by checkpoint ``c_idx`` (see ``panel_keeps``)."""
-    year = (c_idx + 1) // 12  # the year of the month after the checkpoint
+    the panel of any report month checkpoint ``c_idx`` serves (``metrics.panel`` keeps a
+    member registered before the window's first month only when they exit after it or came
+    through an outreach event of the report year)."""
+    earliest = c_idx + 1 - (fold.WINDOW - 1)  # the first month of the earliest window served
+    year = (c_idx + 1) // 12  # the year of every report month served
     return (
-        f"(p.exited_on IS NOT NULL AND {month_idx('p.exited_on')} <= {c_idx + 1} "
-        f"AND {month_idx('p.registered_on')} <= {c_idx} "
-        f"AND coalesce(year(e.held_on) < {year}, true))"
+        f"(p.exited_on IS NOT NULL AND {month_idx('p.exited_on')} <= {earliest} "
+        f"AND {month_idx('p.registered_on')} < {earliest} "
+        f"AND coalesce(year(e.held_on) <> {year}, true))"
     )
 
 
@@ -99,8 +109,8 @@ def derive(con: duckdb.DuckDBPyConnection) -> None:
     ).fetchall()
     con.execute("CREATE TABLE state_checkpoint_months (c_idx INTEGER PRIMARY KEY)")
     con.execute(
-        "CREATE TABLE state_checkpoints (c_idx INTEGER, member_key INTEGER, pt INTEGER, "
-        "n_payments BIGINT)"
+        "CREATE TABLE state_checkpoints (c_idx INTEGER, member_key INTEGER, "
+        "n_payments BIGINT, behind BIGINT, ot_bits INTEGER)"
     )
     con.execute("CREATE TABLE state_prepaid AS SELECT 0::INTEGER AS c_idx, * FROM state_payments")
     if first is None:
@@ -118,11 +128,11 @@ def derive(con: duckdb.DuckDBPyConnection) -> None:
             ORDER BY c.paid_on, c.member_key
             """
         )
-    # A checkpoint is useful only to report months at least WINDOW months after it.
+    # A checkpoint serves the report months after it: none after the last month of data.
     last_idx = last.year * 12 + last.month - 1
     c_idx = first.year * 12 + 11  # the first December of the data
     previous: int | None = None
-    while c_idx <= last_idx - WINDOW:
+    while c_idx < last_idx:
         _checkpoint(con, c_idx, previous)
         previous = c_idx
         c_idx += STEP
@@ -131,36 +141,35 @@ def derive(con: duckdb.DuckDBPyConnection) -> None:
 def _checkpoint(con: duckdb.DuckDBPyConnection, c_idx: int, previous: int | None) -> None:
     """Fold the payments made after checkpoint ``previous`` (all when None) up to the end of
     month ``c_idx`` into the state of ``previous``."""
-    end = month_end(c_idx).isoformat()
-    after = "TRUE" if previous is None else f"paid_on > DATE '{month_end(previous).isoformat()}'"
-    earlier = (
-        "SELECT member_key, pt, n_payments FROM state_checkpoints WHERE false"
+    end = month_end(c_idx)
+    gap = None if previous is None else c_idx - previous
+    base = (
+        "SELECT member_key, n_payments, behind, ot_bits FROM state_checkpoints WHERE false"
         if previous is None
-        else f"SELECT member_key, pt, n_payments FROM state_checkpoints WHERE c_idx = {previous}"
+        else f"SELECT member_key, n_payments, behind, ot_bits FROM state_checkpoints "
+        f"WHERE c_idx = {previous}"
     )
+    con.execute(f"CREATE OR REPLACE TEMP VIEW fold_pay AS {fold.pay_sql(previous, end)}")
     con.execute(
         f"""
         INSERT INTO state_checkpoints
-        WITH fresh AS (
-            SELECT member_key, max({month_idx("first_month")} + months - 1) AS pt,
-                   count(*) AS n_payments
-            FROM state_payments
-            WHERE {after} AND paid_on <= DATE '{end}'
-            GROUP BY member_key
-        ),
-        folded AS (
-            SELECT member_key, max(pt) AS pt, sum(n_payments) AS n_payments
-            FROM ({earlier} UNION ALL SELECT * FROM fresh)
-            GROUP BY member_key
-        )
-        SELECT {c_idx}, f.member_key, f.pt, f.n_payments
-        FROM folded f
+        WITH a AS ({fold.aggregate_sql(Period.from_index(c_idx), "fold_pay")}),
+        s AS ({base}),
+        paid AS (SELECT member_key FROM a UNION SELECT member_key FROM s)
+        SELECT {c_idx}, p.member_key,
+               coalesce(s.n_payments, 0) + coalesce(a.n_payments, 0) AS n_payments,
+               {fold.behind_sql(gap)} AS behind,
+               {fold.ot_sql(gap)} AS ot_bits
+        FROM paid
         JOIN participants p USING (member_key)
         LEFT JOIN outreach_events e ON e.event_id = p.event_id
+        LEFT JOIN s USING (member_key)
+        LEFT JOIN a USING (member_key)
         WHERE NOT {pruned_sql(c_idx)}
-        ORDER BY f.member_key
+        ORDER BY p.member_key
         """
     )
+    con.execute("DROP VIEW fold_pay")
     carried = (
         ""
         if previous is None
@@ -170,12 +179,13 @@ def _checkpoint(con: duckdb.DuckDBPyConnection, c_idx: int, previous: int | None
           AND {month_idx("first_month")} + months - 1 > {c_idx}
         UNION ALL"""
     )
+    after = "TRUE" if previous is None else f"paid_on > DATE '{month_end(previous).isoformat()}'"
     con.execute(
         f"""
         INSERT INTO state_prepaid
         SELECT {c_idx}, * FROM ({carried}
             SELECT * FROM state_payments
-            WHERE {after} AND paid_on <= DATE '{end}'
+            WHERE {after} AND paid_on <= DATE '{end.isoformat()}'
               AND {month_idx("first_month")} + months - 1 > {c_idx}
         )
         """

@@ -21,7 +21,7 @@ from typing import Any
 
 import duckdb
 
-from bpu_reports.config import warehouse_path
+from bpu_reports.config import memory_limit, warehouse_path
 from bpu_reports.data import state
 from bpu_reports.data.contract import DATA_TABLES, LOAD_ORDER, MEMBER_KEY, TABLES, ddl
 from bpu_reports.errors import WarehouseError
@@ -50,6 +50,13 @@ class WarehouseInfo:
         return self.first_period <= period <= self.last_period
 
 
+def _configure(con: duckdb.DuckDBPyConnection, memory: str | None) -> None:
+    """No progress bar; DuckDB's memory capped at ``memory`` (``config.memory_limit``)."""
+    con.execute(QUIET)
+    if memory is not None:
+        con.execute(f"SET memory_limit = '{memory}'")
+
+
 def connect(path: Path | str | None = None, *, read_only: bool = True) -> duckdb.DuckDBPyConnection:
     """Open an existing warehouse: ``path``, else ``config.warehouse_path()``
     (``$BPU_REPORTS_DB``, else ``data/bpu.duckdb``); errors say what to run to get one."""
@@ -62,6 +69,7 @@ def connect(path: Path | str | None = None, *, read_only: bool = True) -> duckdb
     if db.is_dir():
         raise WarehouseError(f"{db} is a folder, not a warehouse file: give --db the .duckdb file")
     _check_regular(db)
+    limit = memory_limit()
     try:  # DuckDB's own message would be a long "IO Error: Cannot open file …"
         with open(db, "rb"):
             pass
@@ -74,7 +82,7 @@ def connect(path: Path | str | None = None, *, read_only: bool = True) -> duckdb
         raise WarehouseError(f"cannot open warehouse {db}: {exc.strerror or exc}") from exc
     try:
         con = duckdb.connect(str(db), read_only=read_only)
-        con.execute(QUIET)
+        _configure(con, limit)
     except duckdb.IOException as exc:
         if "lock" in str(exc).lower():
             raise WarehouseError(
@@ -162,6 +170,7 @@ def build(
     """
     final = _through_link(Path(path))
     check_target(final)
+    limit = memory_limit()
     try:
         final.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
@@ -177,7 +186,7 @@ def build(
     tmp = Path(tmp_name)
     tmp.unlink()  # DuckDB must create the file itself
     con = duckdb.connect(str(tmp))
-    con.execute(QUIET)
+    _configure(con, limit)
     try:
         for name in LOAD_ORDER:
             con.execute(ddl(TABLES[name]))

@@ -10,7 +10,7 @@ import pandas as pd
 
 from bpu_reports.data import reference
 from bpu_reports.metrics.membership import add_rates
-from bpu_reports.metrics.panel import WINDOW, long_sql
+from bpu_reports.metrics.panel import WINDOW, behind_at, long_sql, on_time_at
 from bpu_reports.period import Period
 
 DIMENSIONS = ("segment", "channel")
@@ -25,7 +25,6 @@ def by_month(
     from one scan of the panel, each tidy: ``branch_code``, ``dimension`` ('segment' |
     'channel'), ``value``, counts (``registered``, ``new_registrations``, ``active``,
     ``in_arrears``, ``inactive``, ``on_time``) and rates."""
-    wanted = ", ".join(str(m.index) for m in months)
     frame = con.execute(
         f"""
         SELECT m_idx, branch_code,
@@ -37,8 +36,8 @@ def by_month(
                count(*) FILTER (WHERE status = 'in_arrears') AS in_arrears,
                count(*) FILTER (WHERE status = 'inactive') AS inactive,
                count(*) FILTER (WHERE on_time) AS on_time
-        FROM ({long_sql(period)})
-        WHERE m_idx IN ({wanted}) AND (registered OR reg_idx = m_idx)
+        FROM ({long_sql(period, months=months)})
+        WHERE registered OR reg_idx = m_idx
         GROUP BY GROUPING SETS ((m_idx, branch_code, segment), (m_idx, branch_code, channel))
         ORDER BY m_idx, branch_code, dimension DESC, registered DESC, value
         """
@@ -72,9 +71,9 @@ def joiners(con: duckdb.DuckDBPyConnection, period: Period) -> pd.DataFrame:
         j AS (
             SELECT p.branch_code, p.reg_idx, p.event_id, p.channel,
                    (p.exit_idx IS NULL OR p.exit_idx > p.reg_idx)
-                     AND p.reg_idx - p.pt[p.reg_idx - {first} + 1] <= 0 AS active,
+                     AND {behind_at("p.reg_idx", first)} = 0 AS active,
                    p.registered_on > d.due_date AS late,
-                   p.ot[p.reg_idx - {first} + 1] AS on_time
+                   {on_time_at("p.reg_idx", first)} AS on_time
             FROM panel p JOIN dues d ON d.m_idx = p.reg_idx
         )
         SELECT j.branch_code, j.reg_idx,

@@ -36,7 +36,7 @@ def ageing(con: duckdb.DuckDBPyConnection, period: Period) -> pd.DataFrame:
                    round(l.declared_income * r.jkk_rate) + r.jkm_amount
                      + CASE WHEN l.has_jht THEN round(l.declared_income * r.jht_rate) ELSE 0 END
                      AS monthly
-            FROM ({long_sql(period)}) l
+            FROM ({long_sql(period, months=[period])}) l
             JOIN ref_rates r
               ON r.sector = CASE WHEN l.segment IN ({transport}) THEN 'transport'
                                  ELSE 'other' END
@@ -76,7 +76,7 @@ def on_time_by(con: duckdb.DuckDBPyConnection, period: Period, due: dt.date) -> 
                    WHERE l.status = 'active' AND l.member_key IN (SELECT member_key FROM paid)
                )::BIGINT AS on_time
         FROM scope_branches s
-        LEFT JOIN ({long_sql(period, f"reg_idx <= {period.index}")}) l
+        LEFT JOIN ({long_sql(period, f"reg_idx <= {period.index}", months=[period])}) l
           ON l.branch_code = s.branch_code AND l.m_idx = {period.index}
         GROUP BY s.branch_code
         ORDER BY s.branch_code

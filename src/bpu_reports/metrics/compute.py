@@ -114,6 +114,7 @@ def compute(con: duckdb.DuckDBPyConnection, period: Period, scope: Scope) -> Met
             rules=rules,
         )
     finally:
-        con.execute("DROP VIEW IF EXISTS pay")
+        for view in ("window_pay", "pay"):
+            con.execute(f"DROP VIEW IF EXISTS {view}")
         for table in ("panel", "scope_branches"):
             con.execute(f"DROP TABLE IF EXISTS {table}")

@@ -7,7 +7,7 @@ from __future__ import annotations
 import duckdb
 import pandas as pd
 
-from bpu_reports.metrics.panel import WINDOW, long_sql
+from bpu_reports.metrics.panel import WINDOW, long_sql, patterns_sql
 from bpu_reports.period import Period
 
 COUNTS = ("registered", "new_registrations", "active", "in_arrears", "inactive", "on_time")
@@ -18,19 +18,25 @@ ADDITIVE = (*COUNTS, *MONEY, "payments", *MIX)
 
 
 def trend(con: duckdb.DuckDBPyConnection, period: Period) -> pd.DataFrame:
-    """One row per scope branch and window month, zeros where nothing happened."""
+    """One row per scope branch and window month, zeros where nothing happened. The statuses
+    are counted over the panel's distinct member histories (``patterns_sql``)."""
     first = period.shift(-(WINDOW - 1)).index
+    long = long_sql(
+        period,
+        source=f"({patterns_sql(period)})",
+        columns="branch_code, reg_idx, exit_idx, n",
+    )
     frame = con.execute(
         f"""
-        WITH long AS ({long_sql(period)}),
+        WITH long AS ({long}),
         status AS (
             SELECT branch_code, m_idx,
-                   count(*) FILTER (WHERE registered) AS registered,
-                   count(*) FILTER (WHERE reg_idx = m_idx) AS new_registrations,
-                   count(*) FILTER (WHERE status = 'active') AS active,
-                   count(*) FILTER (WHERE status = 'in_arrears') AS in_arrears,
-                   count(*) FILTER (WHERE status = 'inactive') AS inactive,
-                   count(*) FILTER (WHERE on_time) AS on_time
+                   sum(n) FILTER (WHERE registered) AS registered,
+                   sum(n) FILTER (WHERE reg_idx = m_idx) AS new_registrations,
+                   sum(n) FILTER (WHERE status = 'active') AS active,
+                   sum(n) FILTER (WHERE status = 'in_arrears') AS in_arrears,
+                   sum(n) FILTER (WHERE status = 'inactive') AS inactive,
+                   sum(n) FILTER (WHERE on_time) AS on_time
             FROM long GROUP BY branch_code, m_idx
         ),
         coll AS (
@@ -45,7 +51,7 @@ def trend(con: duckdb.DuckDBPyConnection, period: Period) -> pd.DataFrame:
                    count(*) FILTER (WHERE months = 6) AS mix_6,
                    count(*) FILTER (WHERE months = 12) AS mix_12,
                    count(*) FILTER (WHERE months NOT IN (1, 3, 6, 12)) AS mix_other
-            FROM pay WHERE pay_idx >= {first}
+            FROM window_pay
             GROUP BY branch_code, pay_idx
         ),
         grid AS (

@@ -1,11 +1,12 @@
-"""The member panel: every member of the scope with their paid-through month at each of the
-13 month-ends of the report window (M-12 … M), computed in one DuckDB pass.
+"""The member panel: every member of the scope with how far behind they are at each of the
+13 month-ends of the report window (M-12 … M) and whether they paid each window month on time,
+computed in one DuckDB pass.
 
 Everything else (statuses, on-time, ageing, breakdowns, funnel, cohorts) is an aggregate of
-this panel. The panel starts from the warehouse's per-member state at the latest yearly
-checkpoint before the window (``data.state``) and reads only the payments made after it, so a
-month costs the same whatever the years of history; a warehouse built without that state is
-read by folding every payment since the first (the same results).
+this panel. The panel starts from the warehouse's per-member state at the latest December
+checkpoint before the report month (``data.state``) and reads only the payments made after
+it, so a month costs the same whatever the years of history; a warehouse built without that
+state is read by folding every payment since the first (the same results).
 
 Definitions (SPEC §2), with months as indexes ``year * 12 + month - 1``:
 
@@ -13,24 +14,24 @@ Definitions (SPEC §2), with months as indexes ``year * 12 + month - 1``:
   ``paid_on`` on or before the end of month ``m``; the month before the registration month
   when there is none;
 - ``on_time(p, m)`` = some payment covering month ``m`` was made on or before ``due(m)``.
+
+The panel holds both per member in two integers (``data.fold``): ``behind``, four bits per
+window month ``i``, ``m - paid_through(p, m)`` clamped to ``0`` … ``FAR`` or ``NONE`` when no
+payment was made by the end of ``m``; ``ot_bits``, bit ``i`` = on time in ``m``. ``long_sql``
+reads them back as statuses.
 """
 
 from __future__ import annotations
 
-import datetime as dt
+from collections.abc import Sequence
 
 import duckdb
 
-from bpu_reports.data import reference, state
+from bpu_reports.data import fold, reference, state
+from bpu_reports.data.fold import FAR, NONE, WINDOW, month_idx
 from bpu_reports.period import Period
 
-WINDOW = 13  # M-12 … M: the previous month and the same month a year before are both in it
-
-MONTH_IDX = "(year({d}) * 12 + month({d}) - 1)"
-
-
-def month_idx(column: str) -> str:
-    return MONTH_IDX.format(d=column)
+__all__ = ["FAR", "NONE", "WINDOW", "behind_at", "build", "long_sql", "on_time_at"]
 
 
 def build(
@@ -40,17 +41,20 @@ def build(
     *,
     full_scan: bool | None = None,
 ) -> None:
-    """Create ``scope_branches`` and ``panel`` (temp tables) and the ``pay`` view on ``con``.
+    """Create ``scope_branches`` and ``panel`` (temp tables) and the ``pay`` and
+    ``window_pay`` views on ``con``.
 
-    From the warehouse's derived state (``data.state``) when it has one: the latest
-    checkpoint before the window plus the payments made after it, so the cost does not grow
-    with the years of history. ``full_scan`` (default: only when the warehouse has no state)
-    folds every payment since the first instead; both give the same metrics.
+    From the warehouse's derived state (``data.state``) when it has one: the checkpoint
+    before the report month plus the payments made after it, so the cost does not grow with
+    the years of history. ``full_scan`` (default: only when the warehouse has no state, or
+    no checkpoint serves the month) folds every payment since the first instead; both give
+    the same metrics.
 
-    ``pay`` stays a view: materialising every payment of a national scope costs gigabytes,
-    while each of its two readers (the panel aggregate, the window's collections) streams it.
-    ``panel`` keeps each member's ``registered_on`` day: who joined after a month's due date
-    could not be on time for it (``breakdowns.joiners``).
+    ``pay`` (the payments the panel was folded from: what can make a window month on time)
+    and ``window_pay`` (the payments made in the window: its collections) stay views:
+    materialising a national scope's payments costs gigabytes, while each reader streams
+    them. ``panel`` keeps each member's ``registered_on`` day: who joined after a month's due
+    date could not be on time for it (``breakdowns.joiners``).
     """
     reference.register(con)
     con.execute("CREATE OR REPLACE TEMP TABLE scope_branches (branch_code VARCHAR PRIMARY KEY)")
@@ -61,18 +65,56 @@ def build(
         _build_full(con, period)
     else:
         _build_from_state(con, period)
-
-
-def _window(period: Period) -> tuple[list[Period], dict[int, dt.date]]:
     first = period.shift(-(WINDOW - 1))
-    dues = reference.due_dates(first.year, period.year)
-    due = {int(i): d for i, d in zip(dues.month_idx, dues.due_date, strict=True)}
-    return [first.shift(i) for i in range(WINDOW)], due
+    con.execute(
+        f"""
+        CREATE OR REPLACE TEMP VIEW window_pay AS
+        {fold.pay_sql(None, period.cutoff, _scope_filter(period))}
+          AND paid_on >= DATE '{first.first_day.isoformat()}'
+        """
+        if not full_scan
+        else f"CREATE OR REPLACE TEMP VIEW window_pay AS "
+        f"SELECT * FROM pay WHERE pay_idx >= {first.index}"
+    )
+
+
+MEMBER_COLUMNS = f"""
+    member_key, branch_code, segment, channel, event_id,
+    declared_income, has_jht, registered_on,
+    {month_idx("registered_on")} AS reg_idx,
+    CASE WHEN exited_on IS NULL THEN NULL ELSE {month_idx("exited_on")} END AS exit_idx
+"""
+
+
+def _scope_filter(period: Period) -> str:
+    """Members (or their payments) of the scope registered by the report month's end."""
+    return (
+        f"registered_on <= DATE '{period.cutoff.isoformat()}' "
+        f"AND branch_code IN (SELECT branch_code FROM scope_branches)"
+    )
+
+
+def _members_sql(period: Period, *, pruned: bool) -> str:
+    """The scope's members registered by the cut-off; ``pruned`` leaves out those who exited
+    by the window's first month after registering before it (unless they came through an
+    outreach event of the report year): they are registered in no window month, so no
+    metric counts them, and the checkpoints may have left them out (``data.state``)."""
+    first = period.shift(-(WINDOW - 1)).index
+    keep = (
+        f"""
+          AND (exited_on IS NULL OR {month_idx("exited_on")} > {first}
+               OR {month_idx("registered_on")} >= {first}
+               OR event_id IN (SELECT event_id FROM outreach_events
+                               WHERE year(held_on) = {period.year}))"""
+        if pruned
+        else ""
+    )
+    return f"SELECT {MEMBER_COLUMNS} FROM participants WHERE {_scope_filter(period)}{keep}"
 
 
 def _aggregates(period: Period) -> tuple[str, str]:
-    """The per-member paid-through and on-time columns over the ``pay`` rows."""
-    months, due = _window(period)
+    """The per-member paid-through and on-time columns over the ``pay`` rows (full scan)."""
+    months, due = fold.window(period)
     paid_through = ", ".join(
         f"max(end_idx) FILTER (WHERE pay_idx <= {m.index}) AS pt_{i}" for i, m in enumerate(months)
     )
@@ -84,16 +126,9 @@ def _aggregates(period: Period) -> tuple[str, str]:
     return paid_through, on_time
 
 
-MEMBER_COLUMNS = f"""
-    member_key, branch_code, segment, channel, event_id,
-    declared_income, has_jht, registered_on,
-    {month_idx("registered_on")} AS reg_idx,
-    CASE WHEN exited_on IS NULL THEN NULL ELSE {month_idx("exited_on")} END AS exit_idx
-"""
-
-
 def _build_full(con: duckdb.DuckDBPyConnection, period: Period) -> None:
-    """The panel from every payment since the first (warehouses without derived state)."""
+    """The panel from every payment since the first (warehouses without derived state), by
+    the definitions written out month by month: the reference the fold is tested against."""
     cutoff = period.cutoff.isoformat()
     con.execute(
         f"""
@@ -114,189 +149,142 @@ def _build_full(con: duckdb.DuckDBPyConnection, period: Period) -> None:
         """
     )
     paid_through, on_time = _aggregates(period)
-    pt_list = ", ".join(f"coalesce(a.pt_{i}, m.reg_idx - 1)" for i in range(WINDOW))
-    ot_list = ", ".join(f"coalesce(a.ot_{i}, false)" for i in range(WINDOW))
+    months, _ = fold.window(period)
+    behind = " | ".join(
+        f"(CASE WHEN a.pt_{i} IS NULL THEN {NONE} "
+        f"ELSE least(greatest({m.index} - a.pt_{i}, 0), {FAR}) END << {4 * i})"
+        for i, m in enumerate(months)
+    )
+    ot_bits = " | ".join(f"(CASE WHEN a.ot_{i} THEN {1 << i} ELSE 0 END)" for i in range(WINDOW))
     con.execute(
         f"""
         CREATE OR REPLACE TEMP TABLE panel AS
-        WITH members AS (
-            SELECT {MEMBER_COLUMNS}
-            FROM participants
-            WHERE registered_on <= DATE '{cutoff}'
-              AND branch_code IN (SELECT branch_code FROM scope_branches)
-        ),
+        WITH members AS ({_members_sql(period, pruned=False)}),
         agg AS (
             SELECT member_key, count(*) AS n_payments, {paid_through}, {on_time}
             FROM pay GROUP BY member_key
         )
         SELECT m.*,
                coalesce(a.n_payments, 0) AS n_payments,
-               [{pt_list}] AS pt,
-               [{ot_list}] AS ot
+               ({behind})::BIGINT AS behind,
+               ({ot_bits})::INTEGER AS ot_bits
         FROM members m LEFT JOIN agg a USING (member_key)
         """
     )
 
 
 def _build_from_state(con: duckdb.DuckDBPyConnection, period: Period) -> None:
-    """The panel from the latest checkpoint before the window and the payments after it.
-
-    - paid-through at a window month = the larger of the checkpoint's and the largest over
-      the later payments made by that month's end (a maximum folds in any order), kept
-      exact up to ``FAR`` months behind (``_folded``);
-    - on time: a window month is after the checkpoint, so a payment covering it was either
-      made after the checkpoint (read here) or is one of the checkpoint's prepayments, which
-      ``pay`` carries (flagged ``carried``, their collections belong to earlier months);
-    - ``n_payments`` = the checkpoint's count + the later payments made by the cut-off.
-
-    Members who exited by the window's first month after registering before it are left out
-    of ``panel`` (unless they came through an outreach event of the report year): they are
-    registered in no window month, so no metric counts them.
-    """
-    cutoff = period.cutoff.isoformat()
-    first = period.shift(-(WINDOW - 1)).index
-    c_idx = state.checkpoint_before(con, first - 1)
-    if c_idx is None:
-        after, carried = "TRUE", ""
-        base = "SELECT member_key, pt, n_payments FROM state_checkpoints WHERE false"
-    else:
-        after = f"paid_on > DATE '{state.month_end(c_idx).isoformat()}'"
-        carried = f"""
-            UNION ALL
-            SELECT member_key, branch_code, registered_on, paid_on, first_month, months,
-                   amount_jkk, amount_jkm, amount_jht, true
-            FROM state_prepaid WHERE c_idx = {c_idx}"""
-        base = f"SELECT member_key, pt, n_payments FROM state_checkpoints WHERE c_idx = {c_idx}"
+    """The panel from the checkpoint before the report month and the payments after it
+    (``data.fold``): window months up to the checkpoint are its own, later ones the
+    checkpoint's last moved on unless a later payment brings the member nearer; on time from
+    the checkpoint's months, the later payments and the checkpoint's prepayments (``pay``
+    carries them, flagged ``carried``: their collections belong to earlier months);
+    ``n_payments`` = the checkpoint's count + the later payments made by the cut-off."""
+    c_idx = state.checkpoint_before(con, period)
+    gap = None if c_idx is None else period.index - c_idx
     con.execute(
-        f"""
-        CREATE OR REPLACE TEMP VIEW pay AS
-        SELECT member_key,
-               paid_on,
-               {month_idx("paid_on")} AS pay_idx,
-               {month_idx("first_month")} AS first_idx,
-               {month_idx("first_month")} + months - 1 AS end_idx,
-               months,
-               amount_jkk, amount_jkm, amount_jht,
-               branch_code,
-               carried
-        FROM (
-            SELECT member_key, branch_code, registered_on, paid_on, first_month, months,
-                   amount_jkk, amount_jkm, amount_jht, false AS carried
-            FROM state_payments WHERE {after} AND paid_on <= DATE '{cutoff}'
-            {carried}
-        )
-        WHERE registered_on <= DATE '{cutoff}'
-          AND branch_code IN (SELECT branch_code FROM scope_branches)
-        """
+        f"CREATE OR REPLACE TEMP VIEW pay AS "
+        f"{fold.pay_sql(c_idx, period.cutoff, _scope_filter(period))}"
     )
-    agg, pt_list, ot_list = _folded(period)
+    base = (
+        "SELECT member_key, n_payments, behind, ot_bits FROM state_checkpoints "
+        f"WHERE c_idx = {'NULL' if c_idx is None else c_idx}"
+    )
     con.execute(
         f"""
         CREATE OR REPLACE TEMP TABLE panel AS
-        WITH members AS (
-            SELECT {MEMBER_COLUMNS}
-            FROM participants
-            WHERE registered_on <= DATE '{cutoff}'
-              AND branch_code IN (SELECT branch_code FROM scope_branches)
-              AND (exited_on IS NULL OR {month_idx("exited_on")} > {first}
-                   OR {month_idx("registered_on")} >= {first}
-                   OR event_id IN (SELECT event_id FROM outreach_events
-                                   WHERE year(held_on) = {period.year}))
-        ),
-        agg AS ({agg}),
-        base AS ({base})
+        WITH members AS ({_members_sql(period, pruned=True)}),
+        a AS ({fold.aggregate_sql(period, "pay")}),
+        s AS ({base})
         SELECT m.*,
                coalesce(s.n_payments, 0) + coalesce(a.n_payments, 0) AS n_payments,
-               [{pt_list}] AS pt,
-               [{ot_list}] AS ot
+               {fold.behind_sql(gap)}::BIGINT AS behind,
+               {fold.ot_sql(gap)} AS ot_bits
         FROM members m
-        LEFT JOIN base s USING (member_key)
-        LEFT JOIN agg a USING (member_key)
+        LEFT JOIN s USING (member_key)
+        LEFT JOIN a USING (member_key)
         """
     )
 
 
-FAR = 13
-"""Months behind from which every metric reads the same ('>12' in the ageing, non-active):
-the derived panel records anything further behind as this many months behind."""
-BITS = FAR + 1
-PER_WORD = 4  # months per 64-bit aggregate: 4 × 14 bits
+LONG_COLUMNS = (
+    "member_key, branch_code, segment, channel, event_id, reg_idx, exit_idx, "
+    "declared_income, has_jht, n_payments"
+)
 
 
-def _folded(period: Period) -> tuple[str, str, str]:
-    """The per-member aggregate over ``pay`` and the panel's ``pt`` and ``ot`` list items,
-    in 7 aggregates instead of 27 (the cost of the pass is its aggregate).
-
-    For window month ``m`` a payment made by the end of ``m`` leaves the member at most
-    ``v = clamp(m - end_idx, 0, FAR)`` months behind; the member is ``min(v)`` behind. Each
-    ``v`` is written as ``FAR - v`` ones (a thermometer code), so a bit-or of the codes is the
-    code of the smallest ``v``; four months share a 64-bit word. ``min(pay_idx)`` tells the
-    months with no payment yet, whose paid-through month is the one before registration
-    (kept exact: a member who never paid may be any number of months behind). Every metric
-    reads ``m - pt`` only through ``<= 0``, ``1``…``3`` (arrears value), the ageing buckets
-    and ``> 12``, all unchanged by writing ``pt`` as ``m - min(v, FAR)``.
-    """
-    months, due = _window(period)
-    words: list[list[str]] = [[] for _ in range((WINDOW + PER_WORD - 1) // PER_WORD)]
-    for i, m in enumerate(months):
-        behind = f"least(greatest({m.index} - end_idx, 0), {FAR})"
-        code = f"((1::BIGINT << ({FAR} - {behind})) - 1)"
-        words[i // PER_WORD].append(
-            f"(CASE WHEN pay_idx <= {m.index} THEN {code} << {BITS * (i % PER_WORD)} ELSE 0 END)"
-        )
-    thermo = ", ".join(f"bit_or({' | '.join(w)}) AS w_{j}" for j, w in enumerate(words))
-    on_time = " | ".join(
-        f"(CASE WHEN first_idx <= {m.index} AND end_idx >= {m.index} "
-        f"AND paid_on <= DATE '{due[m.index].isoformat()}' THEN {1 << i} ELSE 0 END)"
-        for i, m in enumerate(months)
-    )
-    agg = f"""
-        SELECT member_key, count(*) FILTER (WHERE NOT carried) AS n_payments,
-               min(pay_idx) AS first_pay, {thermo}, bit_or({on_time}) AS ot_bits
-        FROM pay GROUP BY member_key
-    """
-    mask = (1 << BITS) - 1
-    pt_items = []
-    for i, m in enumerate(months):
-        word = f"a.w_{i // PER_WORD}"
-        from_pay = f"{FAR} - bit_count(({word} >> {BITS * (i % PER_WORD)}) & {mask})"
-        # (not least/greatest of a NULL: they skip NULL arguments)
-        from_state = (
-            f"CASE WHEN s.pt IS NULL THEN {FAR} "
-            f"ELSE least(greatest({m.index} - s.pt, 0), {FAR}) END"
-        )
-        pt_items.append(
-            f"CASE WHEN s.pt IS NULL AND coalesce(a.first_pay > {m.index}, true) "
-            f"THEN m.reg_idx - 1 "
-            f"ELSE {m.index} - least(coalesce({from_pay}, {FAR}), {from_state})::BIGINT END"
-        )
-    ot_items = [f"coalesce((a.ot_bits >> {i}) & 1 = 1, false)" for i in range(WINDOW)]
-    return agg, ", ".join(pt_items), ", ".join(ot_items)
-
-
-def long_sql(period: Period, where: str = "TRUE") -> str:
+def long_sql(
+    period: Period,
+    where: str = "TRUE",
+    *,
+    months: Sequence[Period] | None = None,
+    source: str = "panel",
+    columns: str = LONG_COLUMNS,
+) -> str:
     """SQL of the panel unnested to one row per member and window month, with its status.
 
-    Columns: the member's, plus ``m_idx``, ``registered`` (bool), ``months_behind``,
-    ``status`` ('active' | 'in_arrears' | 'inactive', NULL when not registered), ``on_time``.
+    Columns: ``columns`` of ``source`` (the panel's member columns by default; a ``source``
+    must have ``reg_idx``, ``exit_idx``, ``behind`` and ``ot_bits``), plus ``m_idx``,
+    ``registered`` (bool), ``months_behind`` (0 for a member paid ahead, at most ``FAR`` for
+    one who has paid), ``status`` ('active' | 'in_arrears' | 'inactive', NULL when not
+    registered), ``on_time``. Only ``months`` when given (window months): each month costs
+    a row per member.
     """
     first = period.shift(-(WINDOW - 1)).index
+    wanted = (
+        f"range({first}, {first + WINDOW})"
+        if months is None
+        else f"[{', '.join(str(m.index) for m in months)}]"
+    )
     return f"""
         SELECT *,
                reg_idx <= m_idx AND (exit_idx IS NULL OR exit_idx > m_idx) AS registered,
-               m_idx - pt_m AS months_behind,
                CASE WHEN NOT (reg_idx <= m_idx AND (exit_idx IS NULL OR exit_idx > m_idx))
                         THEN NULL
-                    WHEN m_idx - pt_m <= 0 THEN 'active'
-                    WHEN m_idx - pt_m <= 3 THEN 'in_arrears'
+                    WHEN months_behind <= 0 THEN 'active'
+                    WHEN months_behind <= 3 THEN 'in_arrears'
                     ELSE 'inactive' END AS status,
                (reg_idx <= m_idx AND (exit_idx IS NULL OR exit_idx > m_idx)) AND ot_m AS on_time
         FROM (
-            SELECT member_key, branch_code, segment, channel, event_id, reg_idx, exit_idx,
-                   declared_income, has_jht, n_payments,
-                   unnest(pt) AS pt_m, unnest(ot) AS ot_m,
-                   unnest(range({first}, {first + WINDOW})) AS m_idx
-            FROM panel
-            WHERE {where}
+            SELECT * EXCLUDE (code),
+                   CASE WHEN code = {NONE} THEN m_idx - reg_idx + 1 ELSE code END
+                     AS months_behind
+            FROM (
+                SELECT * EXCLUDE (behind, ot_bits),
+                       {behind_at("m_idx", first)} AS code,
+                       {on_time_at("m_idx", first)} AS ot_m
+                FROM (
+                    SELECT {columns}, behind, ot_bits, unnest({wanted}) AS m_idx
+                    FROM {source}
+                    WHERE {where}
+                )
+            )
         )
     """
+
+
+def patterns_sql(period: Period) -> str:
+    """SQL of the panel's members counted (``n``) by ``branch_code`` and everything their
+    statuses in the window depend on: the same statuses and counts as the panel in far fewer
+    rows (most members repeat a handful of histories). Registration is kept from ``FAR + 1``
+    months before the window and exit up to just after it: earlier or later, no status in
+    the window changes."""
+    first = period.shift(-(WINDOW - 1)).index
+    return f"""
+        SELECT branch_code, greatest(reg_idx, {first - FAR - 1}) AS reg_idx,
+               least(exit_idx, {first + WINDOW}) AS exit_idx, behind, ot_bits,
+               count(*) AS n
+        FROM panel
+        GROUP BY ALL
+    """
+
+
+def behind_at(index: str, first: int) -> str:
+    """SQL of a ``panel`` row's ``behind`` code at window month ``index`` (an SQL
+    expression; ``first`` is the window's first month): ``NONE`` or months behind."""
+    return f"((behind >> (4 * ({index} - {first}))) & 15)"
+
+
+def on_time_at(index: str, first: int) -> str:
+    """SQL: whether a ``panel`` row paid window month ``index`` on time."""
+    return f"((ot_bits >> ({index} - {first})) & 1 = 1)"

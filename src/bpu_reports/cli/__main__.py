@@ -1,0 +1,3 @@
+from bpu_reports.cli import main
+
+raise SystemExit(main())
