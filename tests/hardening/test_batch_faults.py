@@ -23,7 +23,7 @@ import pytest
 from hardening_support import FIXTURES, LIGHT_NB, leftovers, manifest
 
 import bpu_reports.publish
-import bpu_reports.run.single
+import bpu_reports.render.pdf
 from bpu_reports.cli import main
 from bpu_reports.data import store
 from bpu_reports.metrics import compute, resolve, unit
@@ -244,7 +244,7 @@ def test_pdf_renderer_fails(job, tmp_path, monkeypatch):
     def broken(html: str) -> bytes:
         raise RuntimeError("WeasyPrint crashed")
 
-    monkeypatch.setattr(bpu_reports.run.single, "to_pdf", broken)
+    monkeypatch.setattr(bpu_reports.render.pdf, "to_pdf", broken)
     entry = run_in_process(job, tmp_path)
     assert entry["status"] == "failed" and entry["error"]["type"] == "RuntimeError"
     assert "WeasyPrint crashed" in entry["error"]["message"]

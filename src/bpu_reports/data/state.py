@@ -64,7 +64,7 @@ def available(con: duckdb.DuckDBPyConnection) -> bool:
             "WHERE schema_name = 'main' AND table_name = 'state_checkpoints'"
         ).fetchall()
     }
-    return CHECKPOINT_COLUMNS <= columns
+    return columns >= CHECKPOINT_COLUMNS
 
 
 def checkpoint_before(con: duckdb.DuckDBPyConnection, period: Period) -> int | None:

@@ -87,6 +87,7 @@ def worker_ready(version: str, address: str = "") -> None:
     Called in the worker's main thread (a plugin's ``setup``), so the fork server, whose
     parent-death signal follows the thread that started it, lives as long as the worker."""
     from bpu_reports import __version__
+    from bpu_reports.render import html, pdf, workbook
     from bpu_reports.run import job, kernels
 
     if __version__ != version:
@@ -94,7 +95,7 @@ def worker_ready(version: str, address: str = "") -> None:
             f"Dask worker {address} runs bpu-reports {__version__}, the batch {version}: "
             "install the same version on every worker and restart it"
         )
-    del job  # imported for its modules: the first report does not pay for them
+    del job, html, pdf, workbook  # imported for their modules: the first report does not pay
     if kernels.enabled():
         kernels.start_server()  # started now, reused by every report of this process
 
