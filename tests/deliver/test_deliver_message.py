@@ -103,6 +103,10 @@ def test_national_and_other_reports_are_named_apart():
     }  # fmt: skip
     assert Report("2017-07", national, PDF).office("en") == "National"
     assert Report("2017-07", national, PDF).filename == "BPU-NATIONAL-2017-07.pdf"
+    intro = body(Report("2017-07", national, PDF), role="", lang="en").splitlines()[2]
+    assert intro == "Attached is the national monthly BPU members report for July 2017."
+    intro = body(Report("2017-07", national, PDF), role="", lang="id").splitlines()[2]
+    assert intro == "Terlampir laporan bulanan peserta BPU tingkat nasional untuk Juli 2017."
     outreach = {**ENTRY, "notebook": "outreach.ipynb", "title": "Sosialisasi"}
     message = build(
         Report("2017-07", outreach, PDF),

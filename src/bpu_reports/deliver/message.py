@@ -129,7 +129,9 @@ def body(report: Report, *, role: str, lang: Lang, correction: bool = False) -> 
     lines = [
         mail_word("greeting", lang, role=role.strip() or mail_word("reader", lang)),
         "",
-        mail_word("intro", lang, office=report.office(lang), month=month),
+        mail_word("intro_national", lang, month=month)
+        if report.entry.get("kind") == "national"
+        else mail_word("intro", lang, office=report.office(lang), month=month),
     ]
     if correction:
         lines.append(mail_word("replaces", lang))
