@@ -21,8 +21,8 @@ from bpu_reports.data import importer, recipients, store
 from bpu_reports.data.contract import NATIONAL, TABLES
 from bpu_reports.data.demo.organisation import organisation
 from bpu_reports.data.demo.recipients import recipients as demo_recipients
+from bpu_reports.data.parsing import normal_address
 from bpu_reports.data.recipients import Recipient, RecipientsMissing, load, mask
-from bpu_reports.data.rules import normal_address
 from bpu_reports.errors import ContractError, WarehouseError
 
 HEADER = ["scope_code", "email", "name", "role", "lang", "active"]

@@ -9,7 +9,7 @@ from pathlib import Path
 from bpu_reports.cli import main
 from bpu_reports.data import store
 from bpu_reports.period import Period
-from bpu_reports.run.batch import resolve_period
+from bpu_reports.run.selection import resolve_period
 from factories import build_warehouse, event, member, payment
 from handmade import handmade_tables
 

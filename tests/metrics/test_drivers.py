@@ -56,7 +56,9 @@ import pytest
 
 from bpu_reports.data import reference, store
 from bpu_reports.metrics import compute, resolve
-from bpu_reports.metrics.drivers import Driver, due_on_day, explain, explain_metrics
+from bpu_reports.metrics.drivers import explain, explain_metrics
+from bpu_reports.metrics.explanation import Driver
+from bpu_reports.metrics.rule_changes import due_on_day
 from bpu_reports.period import Period
 from factories import build_warehouse, event, member, payment
 

@@ -18,7 +18,7 @@ from pypdf import PdfReader
 
 from bpu_reports.cli import main
 from bpu_reports.metrics import unit
-from bpu_reports.metrics.drivers import Driver
+from bpu_reports.metrics.explanation import Driver
 from bpu_reports.report import Report, kpi, narrative
 from bpu_reports.report.words import word
 

@@ -14,7 +14,7 @@ from bpu_reports.data import store
 from bpu_reports.errors import ParameterError
 from bpu_reports.metrics import compute, unit
 from bpu_reports.period import Period
-from bpu_reports.run import batch, manifest, spec
+from bpu_reports.run import batch, manifest, selection, spec
 from bpu_reports.run.job import job_parameters
 from bpu_reports.run.oneshot import run_one
 
@@ -35,7 +35,7 @@ def jobs_for(db: Path, scope: str) -> list:
     con = store.connect(db)
     try:
         info = store.info(con)
-        resolved, with_regions = batch.resolve_scope(con, scope)
+        resolved, with_regions = selection.resolve_scope(con, scope)
     finally:
         con.close()
     return batch.plan_jobs(spec.load(MONTHLY), resolved, with_regions, "2017-07", info.data_version)
@@ -99,7 +99,7 @@ def test_the_planned_national_job_is_the_unit_the_batch_saves(handmade_db):
     nat = jobs_for(handmade_db, "all")[0]
     con = store.connect(handmade_db)
     try:
-        metrics = compute(con, Period(2017, 7), batch.resolve_scope(con, "all")[0])
+        metrics = compute(con, Period(2017, 7), selection.resolve_scope(con, "all")[0])
     finally:
         con.close()
     u = unit(metrics, nat.kind, nat.code)

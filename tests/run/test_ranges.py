@@ -29,15 +29,9 @@ from bpu_reports.config import Settings
 from bpu_reports.data.store import WarehouseInfo
 from bpu_reports.errors import Interrupted, PeriodError
 from bpu_reports.period import Period
-from bpu_reports.run.batch import (
-    MAX_MONTHS,
-    RangeInterrupted,
-    Summary,
-    generate,
-    resolve_periods,
-    total,
-)
+from bpu_reports.run.batch import RangeInterrupted, Summary, generate, total
 from bpu_reports.run.progress import run_months
+from bpu_reports.run.selection import MAX_MONTHS, resolve_periods
 from cli_outcome import refused
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -229,7 +229,7 @@ def deliver_cmd(
     docs/operations.md). Exit 1 when a message failed or a recipient had no report."""
     from bpu_reports import deliver as mail
     from bpu_reports.data import store
-    from bpu_reports.run.batch import resolve_periods
+    from bpu_reports.run.selection import resolve_periods
 
     con = store.connect(settings.db)
     try:

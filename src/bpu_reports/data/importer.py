@@ -17,7 +17,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from bpu_reports.data import pgsource, readers, rules, store
+from bpu_reports.data import parsing, pgsource, readers, rules, store
 from bpu_reports.data.contract import LOAD_ORDER, OPTIONAL_TABLES, TABLES
 from bpu_reports.errors import BpuReportsError, ContractError, Violation
 
@@ -160,7 +160,7 @@ def _check(frames: Mapping[str, pd.DataFrame]) -> tuple[dict[str, pd.DataFrame],
         if name not in frames:
             continue
         table = TABLES[name]
-        typed[name], unparsed = rules.parse_table(table, frames[name])
+        typed[name], unparsed = parsing.parse_table(table, frames[name])
         found, bad_rows = rules.schema_violations(table, typed[name], unparsed)
         violations += found
         passed[name] = pd.Series(~typed[name].index.isin(bad_rows), index=typed[name].index)

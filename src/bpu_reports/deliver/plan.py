@@ -15,7 +15,7 @@ from bpu_reports.deliver.summary import Outcome
 from bpu_reports.errors import BpuReportsError
 from bpu_reports.period import Period
 from bpu_reports.run import manifest
-from bpu_reports.run.batch import resolve_scope
+from bpu_reports.run.selection import resolve_scope
 
 
 @dataclass(frozen=True)

@@ -13,10 +13,10 @@ from bpu_reports.metrics import (
     breakdowns,
     cohorts,
     compliance,
-    drivers,
     membership,
     outreach,
     panel,
+    rule_changes,
 )
 from bpu_reports.metrics.scope import Scope
 from bpu_reports.metrics.targets import branch_targets, summarise
@@ -90,8 +90,8 @@ def compute(con: duckdb.DuckDBPyConnection, period: Period, scope: Scope) -> Met
         trend = membership.trend(con, period)
         targets = branch_targets(con, period.year)
         by_month = breakdowns.by_month(con, period, [period.shift(-1), period])
-        rules = drivers.rules(period)
-        moved = drivers.due_rule_change(rules, period)
+        rules = rule_changes.rules(period)
+        moved = rule_changes.due_rule_change(rules, period)
         previous_rule = (
             compliance.on_time_by(con, period, moved[1])
             if moved is not None

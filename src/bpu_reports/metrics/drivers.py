@@ -5,6 +5,8 @@ Pure functions over frames that add up across branches (``MetricSet.breakdowns``
 ``breakdowns_prev``, ``joiners``, ``on_time_previous_rule``; ``rules`` is the same for every
 branch): ``explain`` sums whatever rows it is given, so one branch, a region and the nation are
 explained by the same code. No words here: the report turns each ``Driver`` into a sentence.
+The ``Driver`` record is ``metrics.explanation``'s; what the rates table changes between the
+two months (due day, contribution rates) is read by ``metrics.rule_changes``.
 
 What a candidate explains of a change (its ``effect``, in the change's unit):
 
@@ -35,24 +37,20 @@ more than none) in a sentence is never reported (SPEC §2, privacy).
 
 from __future__ import annotations
 
-import datetime as dt
 import math
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from bpu_reports.data import reference
+from bpu_reports.metrics import rule_changes
 from bpu_reports.metrics.breakdowns import JOINER_COUNTS
+from bpu_reports.metrics.explanation import Driver, Kind, Metric
 from bpu_reports.metrics.privacy import THRESHOLD
 from bpu_reports.period import Period
 
 if TYPE_CHECKING:
     from bpu_reports.metrics.compute import MetricSet
-
-Metric = Literal["on_time_rate", "active", "new_registrations"]
-Kind = Literal["late_joiners", "event", "segment", "channel", "rates", "due_date"]
 
 ON_TIME_RATE_LARGE = 0.02
 """A change of the on-time rate is large from 2 percentage points (0.02 in rate units), …"""
@@ -70,9 +68,6 @@ NEW_REGISTRATIONS_LARGE_MEMBERS = 50
 never large (the first month of the data, a new office)."""
 MAIN_SHARE = 0.5
 """The main driver explains at least half of the change (its effect / the change ≥ 0.5)."""
-MIN_INCOME = 1_000_000
-"""The lowest declared-income bracket: a rates change is told by its minimum contribution."""
-
 CAUSES: tuple[Kind, ...] = ("due_date", "late_joiners", "event")
 PLACES: tuple[Kind, ...] = ("segment", "channel")
 _COUNT_FIGURES = (
@@ -86,95 +81,6 @@ _COUNT_FIGURES = (
 _EVENT = ("event_id", "venue", "held_on", "title")
 _JOINER_KEYS = ["period", "source", *_EVENT, "channel"]
 _BREAKDOWN_COUNTS = ["registered", "new_registrations", "active", "on_time"]
-_RATE_COLUMNS = ("jkk_rate", "jkm_amount", "jht_rate")
-
-
-@dataclass(frozen=True)
-class Driver:
-    """One explanation of a large change of ``metric`` in the report month.
-
-    ``change`` is the report month's figure minus the previous month's (rate units for the
-    on-time rate: -0.078 is a fall of 7,8 points; members otherwise); ``effect`` is how much of
-    it this driver explains, in the same unit (NaN: not measurable from the figures, for
-    ``kind="rates"``). ``subject`` names what drove it: the event's venue, a segment or channel
-    code, or the legal basis of a rates-table change (``"PP 49/2020"``). ``figures`` holds what
-    a sentence needs, plain Python values; by kind:
-
-    - ``late_joiners``: ``members`` (late joiners of the subject this month),
-      ``members_previous``, ``late_joiners_all`` (from every source), ``due_date``, ``rate``,
-      ``rate_previous``, ``rate_without`` and ``rate_without_previous`` (the on-time rates with
-      the subject's late joiners left out), ``source`` ('event' | 'channel'), and ``event_id``,
-      ``venue``, ``held_on``, ``title`` for an event or ``channel`` for a channel;
-    - ``event``: ``members`` (active new members, or registrations, this month),
-      ``members_previous`` (registrations last month), ``new_registrations``, ``event_id``,
-      ``venue``, ``held_on``, ``title``;
-    - ``segment`` / ``channel``: ``members`` and ``members_previous`` (active members or new
-      registrations of the subject); for the on-time rate ``active``, ``active_previous``,
-      ``rate``, ``rate_previous``;
-    - ``due_date``: ``due_date``, ``due_date_previous_rule``, ``due_day``,
-      ``due_day_previous``, ``rate``, ``rate_previous_rule``;
-    - ``rates``: ``sectors``, ``basis``, ``basis_previous``, ``minimum`` and
-      ``minimum_previous`` (monthly contribution at ``MIN_INCOME`` without JHT), ``jkk_rate``,
-      ``jkm_amount``, ``jht_rate`` and their ``…_previous``.
-    """
-
-    metric: Metric
-    change: float
-    kind: Kind
-    subject: str
-    effect: float
-    figures: Mapping[str, Any] = field(default_factory=dict)
-
-    @property
-    def share(self) -> float:
-        """The part of the change this driver explains (1.0 = all of it; NaN for rates)."""
-        return self.effect / self.change if self.change else math.nan
-
-
-def rules(period: Period) -> pd.DataFrame:
-    """The rates-table rows in force in the month before ``period`` and in ``period``: one row
-    per month and sector with ``period`` (YYYY-MM), ``sector``, ``jkk_rate``, ``jkm_amount``,
-    ``jht_rate``, ``due_day``, ``basis`` and the month's ``due_date``. A month the table does
-    not reach has no rows."""
-    rows = []
-    for month in (period.shift(-1), period):
-        for sector, segment in (
-            ("transport", reference.TRANSPORT_SEGMENTS[0]),
-            ("other", "lainnya"),
-        ):
-            try:
-                r = reference.rate_on(month.first_day, segment)
-            except LookupError:
-                continue
-            rows.append(
-                {
-                    "period": str(month),
-                    "sector": sector,
-                    **{c: getattr(r, c) for c in (*_RATE_COLUMNS, "due_day", "basis")},
-                    "due_date": reference.due_date(month.year, month.month),
-                }
-            )
-    columns = ["period", "sector", *_RATE_COLUMNS, "due_day", "basis", "due_date"]
-    return pd.DataFrame(rows, columns=columns)
-
-
-def due_rule_change(table: pd.DataFrame, period: Period) -> tuple[dt.date, dt.date] | None:
-    """(``period``'s due date, its due date under the previous month's due day) when the
-    rates table ``table`` (as ``rules`` gives it) moves the due day in ``period``; else None."""
-    now, before = _sector_row(table, period, "other"), _sector_row(table, period.shift(-1), "other")
-    if now is None or before is None or int(now.due_day) == int(before.due_day):
-        return None
-    return now.due_date, due_on_day(period, int(before.due_day))
-
-
-def due_on_day(period: Period, due_day: int) -> dt.date:
-    """The due date of ``period`` had its due day been ``due_day``: that day (or the month's
-    last), moved to the next working day, as ``reference.due_date`` does for the table's day."""
-    day = dt.date(period.year, period.month, min(due_day, period.cutoff.day))
-    off = reference._holidays(period.year, period.year + 1)
-    while day.weekday() >= 5 or day in off:
-        day += dt.timedelta(days=1)
-    return day
 
 
 def explain(
@@ -199,7 +105,7 @@ def explain(
     now = _sum(breakdowns, ["dimension", "value"], _BREAKDOWN_COUNTS)
     prev = _sum(breakdowns_prev, ["dimension", "value"], _BREAKDOWN_COUNTS)
     sources = _sum(joiners, _JOINER_KEYS, list(JOINER_COUNTS))
-    rates = _rates_driver_figures(rules, period)
+    rates = rule_changes.rates_driver_figures(rules, period)
     out: list[Driver] = []
     for metric, change, candidates in (
         _on_time_rate(summary, period, now, prev, sources, rules, on_time_previous_rule),
@@ -269,11 +175,11 @@ def _on_time_rate(
     o0 = int(prev.loc[prev.dimension == "segment", "on_time"].sum())
     out: list[Driver] = []
 
-    moved = due_rule_change(table, period)
+    moved = rule_changes.due_rule_change(table, period)
     if moved is not None and not previous_rule.empty:
         o_rule = int(previous_rule.on_time.sum())
-        before = _sector_row(table, period.shift(-1), "other")
-        after = _sector_row(table, period, "other")
+        before = rule_changes.sector_row(table, period.shift(-1), "other")
+        after = rule_changes.sector_row(table, period, "other")
         assert before is not None and after is not None  # due_rule_change found both
         figures = {
             "due_date": moved[0],
@@ -287,7 +193,7 @@ def _on_time_rate(
             Driver(metric, change, "due_date", str(after.basis), (o1 - o_rule) / a1, figures)
         )
 
-    due = _due(table, period)
+    due = rule_changes.due_date(table, period)
     this, last = str(period), str(period.shift(-1))
     all_late = int(sources.loc[sources.period == this, "late_active"].sum())
     for _, rows in sources.groupby(["source", *_EVENT, "channel"], dropna=False, sort=True):
@@ -435,51 +341,6 @@ def _may_be_told(d: Driver) -> bool:
 
 def _large_count(change: float, before: int, share: float, members: int) -> bool:
     return before > 0 and abs(change) >= members and abs(change) >= share * before - 1e-9
-
-
-# ---------------------------------------------------------------- rates table
-
-
-def _rates_driver_figures(table: pd.DataFrame, period: Period) -> dict[str, Any] | None:
-    """The figures of a contribution-rates change in ``period``, or None when none."""
-    changed = []
-    for sector in ("transport", "other"):
-        now, before = (
-            _sector_row(table, period, sector),
-            _sector_row(table, period.shift(-1), sector),
-        )
-        if now is None or before is None:
-            continue
-        if any(float(getattr(now, c)) != float(getattr(before, c)) for c in _RATE_COLUMNS):
-            changed.append((sector, now, before))
-    if not changed:
-        return None
-    _, now, before = changed[0]
-    figures: dict[str, Any] = {
-        "sectors": tuple(s for s, _, _ in changed),
-        "basis": str(now.basis),
-        "basis_previous": str(before.basis),
-        "minimum": _minimum(now),
-        "minimum_previous": _minimum(before),
-    }
-    for c in _RATE_COLUMNS:
-        figures[c] = float(getattr(now, c))
-        figures[f"{c}_previous"] = float(getattr(before, c))
-    return figures
-
-
-def _minimum(row: Any) -> int:
-    return round(MIN_INCOME * float(row.jkk_rate)) + int(row.jkm_amount)
-
-
-def _sector_row(table: pd.DataFrame, period: Period, sector: str) -> Any | None:
-    rows = table[(table.period == str(period)) & (table.sector == sector)]
-    return None if rows.empty else next(rows.itertuples(index=False))
-
-
-def _due(table: pd.DataFrame, period: Period) -> dt.date:
-    row = _sector_row(table, period, "other")
-    return row.due_date if row is not None else reference.due_date(period.year, period.month)
 
 
 # ---------------------------------------------------------------- small helpers

@@ -21,7 +21,7 @@ from bpu_reports.data.store import WarehouseInfo
 from bpu_reports.errors import ScopeError
 from bpu_reports.metrics import drivers, regions
 from bpu_reports.metrics.compute import MetricSet
-from bpu_reports.metrics.drivers import Driver
+from bpu_reports.metrics.explanation import Driver
 from bpu_reports.metrics.membership import ADDITIVE
 from bpu_reports.metrics.targets import summarise
 from bpu_reports.period import Period

@@ -8,7 +8,7 @@
 5. publish the portal; report "N ok, N failed, N skipped".
 
 A range of months (``--period 2017-01..2017-12``) checks every month first, then runs each
-in order as above, under one lock.
+in order as above, under one lock. ``run.selection`` reads ``--period`` and ``--scope``.
 """
 
 from __future__ import annotations
@@ -26,12 +26,13 @@ from bpu_reports import outdir, publish
 from bpu_reports.config import Settings
 from bpu_reports.data import store
 from bpu_reports.errors import BpuReportsError, Interrupted, PeriodError
-from bpu_reports.metrics import check_period, compute, resolve, unit
+from bpu_reports.metrics import check_period, compute, unit
 from bpu_reports.metrics.scope import Scope
 from bpu_reports.metrics.views import KEY_ENV, new_batch_key, save_unit
 from bpu_reports.period import Period
 from bpu_reports.run import executors, lock, manifest, plan, spec, stop
 from bpu_reports.run.job import run_job
+from bpu_reports.run.selection import resolve_periods, resolve_scope
 
 log = logging.getLogger("bpu_reports.generate")
 WORK = ".work"
@@ -52,72 +53,6 @@ class Summary:
     @property
     def line(self) -> str:
         return f"{self.ok} ok, {self.failed} failed, {self.skipped} skipped"
-
-
-def resolve_period(
-    text: str, today: dt.date | None = None, info: store.WarehouseInfo | None = None
-) -> Period:
-    """``YYYY-MM``; ``previous`` (the month before today, for cron); ``latest`` (the
-    warehouse's last complete month — needs ``info``)."""
-    if text == "previous":
-        return Period.previous_to(today or dt.date.today())
-    if text == "latest" and info is not None:
-        return info.complete_through
-    return Period.parse(text)
-
-
-MAX_MONTHS = 240
-"""The longest range ``--period A..B`` runs (20 years): a typo such as ``2017-01..2071-01``
-is refused before anything starts."""
-
-
-def resolve_periods(
-    text: str, today: dt.date | None = None, info: store.WarehouseInfo | None = None
-) -> list[Period]:
-    """The months ``--period`` names, in order: one (``YYYY-MM``, ``previous``, ``latest``)
-    or a range ``YYYY-MM..YYYY-MM`` (both ends included; either end may be ``latest`` or
-    ``previous``). A range without one of its ends, one that runs backwards, or one that
-    spans more than ``MAX_MONTHS`` is refused with one line saying so."""
-    if ".." not in text:
-        return [resolve_period(text, today, info)]
-    ends = [end.strip() for end in text.split("..")]
-    if len(ends) != 2 or not all(ends):
-        raise PeriodError(
-            f"period range {text!r} needs a first and a last month: YYYY-MM..YYYY-MM "
-            "(either end may be latest or previous), for example 2017-01..2017-12"
-        )
-    try:
-        first, last = (resolve_period(end, today, info) for end in ends)
-    except PeriodError as exc:
-        raise PeriodError(f"period range {text!r}: {exc}") from None
-    if last < first:
-        raise PeriodError(
-            f"period range {text!r} runs backwards: give the earlier month first ({last}..{first})"
-        )
-    if last - first + 1 > MAX_MONTHS:
-        raise PeriodError(
-            f"period range {text!r} spans {last - first + 1} months; at most {MAX_MONTHS}"
-        )
-    return [first.shift(i) for i in range(last - first + 1)]
-
-
-def resolve_scope(con: Any, text: str) -> tuple[Scope, bool]:
-    """``all``, a region code, or comma-separated branch codes; the flag says whether region
-    reports belong to the batch (not for a hand-picked list of branches). The national
-    report belongs to a batch whose scope is ``all`` only (the returned scope's kind)."""
-    from bpu_reports.errors import ScopeError
-
-    text = text.strip(" ")  # spaces around codes are fine; any other character is refused
-    codes = [c.strip(" ") for c in text.split(",") if c.strip(" ")]
-    if not codes:  # neither "0 reports" nor "everything"
-        raise ScopeError("--scope is empty: give all, a region code, or branch codes A,B")
-    if text == "all":
-        return resolve(con), True
-    if "," not in text:
-        regions = set(resolve(con).branches.region_code)
-        if text in regions:
-            return resolve(con, region=text), True
-    return resolve(con, codes=codes), False
 
 
 def plan_jobs(
@@ -454,7 +389,5 @@ __all__ = [
     "Summary",
     "generate",
     "generate_range",
-    "resolve_period",
-    "resolve_periods",
     "total",
 ]
