@@ -22,6 +22,7 @@ from bpu_reports.errors import ParameterError
 from bpu_reports.metrics import unit
 from bpu_reports.render import workbook
 from bpu_reports.report import Report, house, kpi, tables
+from bpu_reports.report.mimetypes import TABLE as TABLE_MIMETYPE
 from bpu_reports.run import oneshot, single, spec
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -55,8 +56,8 @@ def book_a(branch_a):
     display under their JSON mimetypes."""
     r = Report(branch_a, "id")
     cover = r.cover()._repr_mimebundle_()
-    shown = [cover[tables.MIMETYPE]] + [
-        r.table(name)._repr_mimebundle_()[tables.MIMETYPE]
+    shown = [cover[TABLE_MIMETYPE]] + [
+        r.table(name)._repr_mimebundle_()[TABLE_MIMETYPE]
         for name in ("ageing", "programs", "segments")
     ]
     data = workbook.report_workbook(cover[kpi.MIMETYPE], shown, lang="id", title="Cabang A")
@@ -166,7 +167,7 @@ def test_an_analyst_s_own_table_gets_a_sheet_named_by_its_caption(branch_a):
         "id",
         labels={"value": "Segmen"},
         caption="Segmen: peserta/aktif [Juli]",
-    )._repr_mimebundle_()[tables.MIMETYPE]
+    )._repr_mimebundle_()[TABLE_MIMETYPE]
     book = read(workbook.report_workbook({"registered": 13}, [own, own]))
     assert book.sheetnames == ["KPI", "Segmen peserta aktif Juli", "Segmen peserta aktif Juli (2)"]
     sheet = book["Segmen peserta aktif Juli"]
@@ -231,7 +232,7 @@ def test_a_table_displays_the_same_html_and_its_figures(branch_a):
     bundle = table._repr_mimebundle_()
     assert bundle["text/html"] == table.to_html()  # the report's HTML is unchanged
     assert bundle["text/plain"] == repr(table)
-    figures = bundle[tables.MIMETYPE]
+    figures = bundle[TABLE_MIMETYPE]
     assert json.loads(json.dumps(figures)) == figures  # JSON as it is
     assert figures["name"] == "programs" and figures["title"] == "Iuran terkumpul per program"
     assert [c["kind"] for c in figures["columns"]] == ["text", "money", "percent"]

@@ -23,7 +23,7 @@ from bpu_reports.metrics import compute, resolve, unit
 from bpu_reports.period import Period
 from bpu_reports.render.portal import render_portal
 from bpu_reports.report import formats as f
-from bpu_reports.report.book import RUNNING_NAME, running_name
+from bpu_reports.report.cover import RUNNING_NAME, running_name
 from factories import build_warehouse, event, member, payment
 
 pytestmark = pytest.mark.slow

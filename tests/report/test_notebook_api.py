@@ -26,7 +26,8 @@ from bpu_reports.report import Report, book, house
 from bpu_reports.report.charts import CHARTS, Chart
 from bpu_reports.report.charts.style import FONT_SIZE
 from bpu_reports.report.data import DATA
-from bpu_reports.report.tables import TABLES, Table
+from bpu_reports.report.table import Table
+from bpu_reports.report.tables import TABLES
 from bpu_reports.run import plan, spec
 from bpu_reports.run.job import run_job
 

@@ -24,17 +24,10 @@ from weasyprint import HTML
 from bpu_reports.metrics import unit
 from bpu_reports.render.html import css
 from bpu_reports.report import charts
+from bpu_reports.report.charts.bar_values import GAP, fit_values, text_height
 from bpu_reports.report.charts.layout import font_props, text_width
-from bpu_reports.report.charts.outreach import (
-    GAP,
-    MAX_EVENTS,
-    NARROW_EVENTS,
-    STAGES,
-    event_labels,
-    fit_values,
-    short_venue,
-    text_height,
-)
+from bpu_reports.report.charts.outreach import MAX_EVENTS, NARROW_EVENTS, STAGES
+from bpu_reports.report.charts.venues import event_labels, short_venue
 from bpu_reports.report.tables import events as events_table
 
 SVG = "{http://www.w3.org/2000/svg}"

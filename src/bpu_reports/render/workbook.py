@@ -2,7 +2,7 @@
 
 A report's workbook (``NAME.xlsx``) has a first sheet ``KPI`` (each KPI, its value and its
 change since last month and since a year before), then one sheet per table in report order,
-each from the figures the executed notebook carries (``report.tables.MIMETYPE``): a title row,
+each from the figures the executed notebook carries (``report.table.MIMETYPE``): a title row,
 a bold frozen header row with a filter, numbers written as numbers with a number format
 (counts ``#,##0``, shares ``0.0%``, rupiah ``"Rp"#,##0``), a suppressed cell as the text it
 shows ("< 5") right-aligned, the total row in bold and the table's note under it.
@@ -47,7 +47,7 @@ NUMBER_FORMATS: dict[str, str] = {
     "money_change": '+"Rp"#,##0;-"Rp"#,##0;"Rp"0',
     "date": "dd/mm/yyyy",
 }
-"""The cell format of each kind of figure (``tables.FIGURE_KINDS``); Excel shows the
+"""The cell format of each kind of figure (``table.FIGURE_KINDS``); Excel shows the
 separators of the reader's locale (``16.800`` in Indonesian)."""
 
 KPIS: dict[str, tuple[str, str]] = {

@@ -4,7 +4,8 @@ No SQL and no plotting code in notebooks: each method returns an object Jupyter 
 (HTML, SVG, KPI cards with their JSON mimetype). The names ``r.chart``, ``r.table`` and
 ``r.data`` accept come from one catalogue each (``charts.CHARTS``, ``tables.TABLES``,
 ``data.DATA``), read here and nowhere copied; their docstrings list them, so ``r.chart?`` in
-JupyterLab shows every chart. Every word shown comes from ``words.py``.
+JupyterLab shows every chart. Every word shown comes from ``words.py``; the cover's page
+is built in ``cover.py``.
 """
 
 from __future__ import annotations
@@ -13,8 +14,6 @@ import html
 import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import cache
-from importlib.resources import files
 from pathlib import Path
 from typing import Any, get_args
 
@@ -27,72 +26,14 @@ from bpu_reports.errors import BpuReportsError
 from bpu_reports.metrics import compute, resolve, unit
 from bpu_reports.metrics.views import Kind, Unit, load_unit
 from bpu_reports.period import Period
-from bpu_reports.report import charts, house, kpi, mimetypes, narrative, tables
+from bpu_reports.report import charts, house, kpi, narrative, tables
 from bpu_reports.report import data as report_data
 from bpu_reports.report import formats as f
 from bpu_reports.report.charts import Chart
+from bpu_reports.report.cover import Cover, Html, cover_page
 from bpu_reports.report.registry import listing, unknown
+from bpu_reports.report.table import Table
 from bpu_reports.report.words import DEFINITIONS, Lang, check_lang, word
-
-TOC_MARK = mimetypes.TOC_MARK
-"""Where the print variant puts its table of contents (right after the cover)."""
-
-LONG_NAME = 100
-"""Characters above which the cover sets the office's name smaller (class ``bpu-long``), so
-that a very long name still leaves the cover and its table of contents one page."""
-
-RUNNING_NAME = 60
-"""Characters of an office's name the PDF's running header shows at most: a page margin box
-does not wrap, so a longer name is cut there (with "…"); the cover shows it whole."""
-
-
-def running_name(name: str, limit: int = RUNNING_NAME) -> str:
-    """``name`` as the running header shows it: white space folded, and a name longer than
-    ``limit`` characters cut with "…", at the last space if one falls in its final third.
-
-    Example: ``running_name("Kantor Cabang Perintis Kabupaten Kepulauan Sangihe dan Talaud
-    Wilayah Utara")`` → ``"Kantor Cabang Perintis Kabupaten Kepulauan Sangihe dan…"``
-    """
-    name = " ".join(name.split())
-    if len(name) <= limit:
-        return name
-    cut = name[: limit - 1]
-    space = cut.rfind(" ")
-    if space >= limit * 2 // 3:
-        cut = cut[:space]
-    return cut.rstrip(" ,.;:-–—(/") + "…"
-
-
-@dataclass(frozen=True)
-class Html:
-    html: str
-
-    def _repr_html_(self) -> str:
-        return self.html
-
-    def __repr__(self) -> str:  # the text/plain output: a summary, not the markup
-        return f"<report block, {len(self.html):,} characters of HTML>"
-
-
-@dataclass(frozen=True, repr=False)  # Html's short repr: the text/plain output
-class Cover(Html):
-    """The cover: displays as HTML and carries the report's KPIs as JSON (``kpi.MIMETYPE``),
-    which the batch records in the manifest, as ``r.kpis()`` does; and the KPI cards'
-    figures with last month's and last year's (``tables.MIMETYPE``, ``tables.kpi_figures``)."""
-
-    kpis: dict[str, Any]
-    figures: dict[str, Any] = field(default_factory=dict)
-
-    def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, Any]:
-        bundle = {"text/html": self.html, kpi.MIMETYPE: self.kpis, "text/plain": repr(self)}
-        if self.figures:
-            bundle[tables.MIMETYPE] = self.figures
-        return bundle
-
-
-@cache
-def _components_css() -> str:
-    return files("bpu_reports.report.resources").joinpath("components.css").read_text("utf-8")
 
 
 def find_warehouse(db: str | os.PathLike[str] = "") -> Path:
@@ -195,46 +136,10 @@ class Report:
 
         Example: ``r.cover(title="Sosialisasi Pasar Badung")``
         """
-        u, lang = self.unit, self.lang
         title = title or self.default_title()
         self._cover["title"] = title
-        # a branch is known by its code too; a region and the country by their names
-        office = f"{u.name} ({u.code})" if u.kind == "branch" else u.name
-        running = running_name(u.name) + (f" ({u.code})" if u.kind == "branch" else "")
-        long = " bpu-long" if len(office) > LONG_NAME else ""
-        rows = [
-            (word("region", lang), f"{u.region_name} ({u.region_code})")
-            if u.kind == "branch"
-            else None,
-            (word("period", lang), f.month(u.period, lang)),
-            (word("cutoff", lang), f.day(min(u.period.cutoff, u.warehouse.data_cutoff), lang)),
-        ]
-        items = "".join(
-            f"<dt>{html.escape(k)}</dt><dd>{html.escape(v)}</dd>" for k, v in filter(None, rows)
-        )
-        demo = ""
-        if u.warehouse.is_demo:
-            demo = (
-                f'<div class="bpu-demo">{word("demo", lang)}</div>'
-                f'<div class="bpu-watermark">{word("demo", lang)}</div>'
-            )
-        banner = f'<div class="bpu-demo-banner">{word("demo_note", lang)}</div>' if demo else ""
-        cards = kpi.KpiBlock(u, lang, title)
-        story = (
-            f'<section class="bpu-story"><p class="bpu-headline">'
-            f"{narrative.headline(u, lang)}</p>{cards.to_html()}</section>"
-        )
-        return Cover(
-            f"<style data-bpu-notebook>{_components_css()}</style>{banner}"
-            f'<header class="bpu-cover"><p class="bpu-org">BPJS Ketenagakerjaan</p>'
-            f"<h1>{html.escape(title)}</h1>"
-            f'<p class="bpu-office{long}" data-running="{html.escape(running)}">'
-            f"{html.escape(office)}</p>"
-            f'<p class="bpu-period">{html.escape(f.month(u.period, lang))}</p>'
-            f"<dl>{items}</dl>{demo}</header>{story}{TOC_MARK}",
-            cards.data,
-            tables.kpi_figures(u, lang).figures(),
-        )
+        figures = tables.kpi_figures(self.unit, self.lang).figures()
+        return cover_page(self.unit, self.lang, title, figures)
 
     def kpis(self) -> kpi.KpiBlock:
         """The KPI cards: registered, active, on-time rate, new members, contributions and
@@ -271,7 +176,7 @@ class Report:
         cells = "".join(f'<figure class="bpu-chart">{c.svg}</figure>' for c in drawn)
         return Html(f'<div class="bpu-row">{cells}</div>')
 
-    def table(self, name: str, **options: Any) -> tables.Table:
+    def table(self, name: str, **options: Any) -> Table:
         # the docstring is _TABLE_DOC with the catalogue's names, set below the class
         if name not in tables.TABLES:
             raise unknown("table", name, tables.TABLES)
@@ -310,7 +215,7 @@ class Report:
         labels: Mapping[str, str] | None = None,
         caption: str = "",
         footnote: str = "",
-    ) -> tables.Table:
+    ) -> Table:
         """A DataFrame of one's own as a report table in the report language (``16.800``,
         ``60,0%``), numbers right-aligned, no index; counts in ``suppress`` under 5 show
         "< 5". See ``house.table`` for every option.

@@ -4,8 +4,8 @@
 
     with house.style():
         fig, ax = house.figure("half")
-        sns.barplot(data=df, x="value", y="registered", ax=ax)
-        house.number_axis(ax, lang)
+        sns.barplot(data=df, y="value", x="registered", ax=ax)  # categories down the side
+        house.number_axis(ax, lang, axis="x")
         ax.set_title("Peserta per segmen")
     house.show(fig)          # or, as a cell's last line: r.figure(fig)
 
@@ -34,9 +34,10 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter
 
 from bpu_reports.report import formats as f
-from bpu_reports.report import tables
 from bpu_reports.report.charts.base import Chart, render
 from bpu_reports.report.charts.style import FULL, HALF, chart_style, color
+from bpu_reports.report.frames import from_frame
+from bpu_reports.report.table import Table
 from bpu_reports.report.words import Lang
 
 __all__ = [
@@ -164,7 +165,7 @@ def table(
     labels: Mapping[str, str] | None = None,
     caption: str = "",
     footnote: str = "",
-) -> tables.Table:
+) -> Table:
     """``frame`` as a report table: numbers in the report language (``16.800``,
     ``60,0%``, ``Rp1,2 miliar``) right-aligned, no index, the report's table look.
 
@@ -177,7 +178,7 @@ def table(
 
     Example: ``house.table(r.data("segments"), lang, labels={"value": "Segmen"})``
     """
-    return tables.from_frame(
+    return from_frame(
         frame,
         lang,
         kinds=kinds,

@@ -7,7 +7,7 @@ KPIS = "application/vnd.bpu-reports.kpis+json"
 """The KPI block's figures (``report.kpi``): what the manifest, the mail and the workbook read."""
 
 TABLE = "application/vnd.bpu-reports.table+json"
-"""A report table's figures (``report.tables``): name, title, typed columns, raw rows."""
+"""A report table's figures (``report.table``): name, title, typed columns, raw rows."""
 
 NARROW_SVG = "application/vnd.bpu-reports.narrow-svg+xml"
 """A chart's second drawing, about 4 in wide, that the screen HTML shows on a phone."""

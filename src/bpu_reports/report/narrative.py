@@ -12,7 +12,7 @@ from typing import Any
 
 import jinja2
 
-from bpu_reports.metrics.drivers import Driver
+from bpu_reports.metrics.explanation import Driver
 from bpu_reports.metrics.privacy import THRESHOLD as SMALL_CELL
 from bpu_reports.metrics.views import Unit
 from bpu_reports.report import formats as f

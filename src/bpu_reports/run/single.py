@@ -87,7 +87,7 @@ def read_kpis(nb: nbformat.NotebookNode) -> dict[str, Any]:
 
 
 def read_tables(nb: nbformat.NotebookNode) -> list[dict[str, Any]]:
-    """Every table's figures (``tables.MIMETYPE``) in the executed notebook, in report
+    """Every table's figures (``mimetypes.TABLE``) in the executed notebook, in report
     order: the KPI cards' (name ``kpi``, from the cover), the catalogue's tables and an
     analyst's own (``house.table``)."""
     return [

@@ -17,7 +17,8 @@ without outreach events and undefined rates (no active members). Nothing here re
 ``None``: ``funnel`` of a unit without events is a one-line Chart saying so.
 
 The charts live by family in :mod:`.membership` (status, ageing, cohorts), :mod:`.target`,
-:mod:`.payments` (on time, collections, prepayment), :mod:`.outreach` (funnel) and
+:mod:`.payments` (on time, collections, prepayment), :mod:`.outreach` (funnel, with its
+events' labels in :mod:`.venues` and its bars' values in :mod:`.bar_values`) and
 :mod:`.branches` (small multiples), on the shared parts :mod:`.base` (the Chart, SVG),
 :mod:`.layout` (placement in points), :mod:`.scales` (y axes) and :mod:`.style` (the one
 chart style); their words come from ``report/words.py``.

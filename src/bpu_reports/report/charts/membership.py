@@ -48,7 +48,7 @@ from bpu_reports.report.charts.style import (
     TEXT,
     chart_style,
 )
-from bpu_reports.report.data import trend_of
+from bpu_reports.report.tidy import trend_of
 from bpu_reports.report.words import Lang, check_lang, word
 
 STATUSES = ("active", "in_arrears", "inactive")

@@ -2,36 +2,31 @@
 order the events were held.
 
 Each event is labelled by its date over its venue, shortened only as far as the room under
-its bars asks (:func:`event_labels`), so that two events never read the same. Each bar's
-value is written inside the bar when it fits there, else just beyond its end, with the axis
-raised until every value written outside fits under the top (:func:`fit_values`).
+its bars asks (:func:`.venues.event_labels`), so that two events never read the same. Each
+bar's value is written inside the bar when it fits there, else just beyond its end, with the
+axis raised until every value written outside fits under the top
+(:func:`.bar_values.fit_values`).
 
 The narrow drawing for phones (4 in) shows the latest 4 events: the same bars, labelled and
 valued again by the same two functions for the room each event has there."""
 
 from __future__ import annotations
 
-import datetime as dt
-import io
 import math
-import re
-from collections import defaultdict
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass
-from functools import cache
 from typing import Any
 
 import numpy as np
 import pandas as pd
-from babel.dates import format_date
 from matplotlib.axes import Axes
-from matplotlib.backends.backend_svg import RendererSVG
 from matplotlib.colors import to_rgb
 from matplotlib.figure import Figure
 
 from bpu_reports.metrics.privacy import SMALL, THRESHOLD
 from bpu_reports.metrics.views import Unit
 from bpu_reports.report import formats
+from bpu_reports.report.charts.bar_values import BAR, GAP, VALUE_SIZE, Fit, fit_values
 from bpu_reports.report.charts.base import Chart, render
 from bpu_reports.report.charts.layout import (
     LIFT,
@@ -39,7 +34,6 @@ from bpu_reports.report.charts.layout import (
     TITLE_H,
     axes_box,
     flush_left,
-    font_props,
     head_room,
     label_at,
     left_room,
@@ -49,7 +43,6 @@ from bpu_reports.report.charts.layout import (
     place_axes,
     put_title,
     swatch,
-    text_width,
 )
 from bpu_reports.report.charts.membership import _dark
 from bpu_reports.report.charts.scales import Scale, count_scale, num
@@ -63,17 +56,12 @@ from bpu_reports.report.charts.style import (
     TEXT,
     chart_style,
 )
-from bpu_reports.report.words import Lang, check_lang, locale, word
+from bpu_reports.report.charts.venues import EVENT_SIZE, event_labels
+from bpu_reports.report.words import Lang, check_lang, word
 
 MAX_EVENTS = 8
 NARROW_EVENTS = 4  # on a phone: each with about the room one of 8 has on the page
-VALUE_SIZE = FONT_SIZE  # the bars' values: as large as the tick labels, never smaller
-EVENT_SIZE = NOTE_SIZE  # the events' labels under their bars
-VENUE_LINES = 2  # lines a venue may take under its date
-INITIALS = 2  # leading words of a venue that may be cut to initials; more read as a code
 GROUP = 0.88  # share of an event's slot its four bars take
-BAR = 0.92  # share of a bar's pitch the bar takes
-GAP = 2.0  # points between a value and the end of its bar, and between neighbouring values
 RIGHT = 6.0  # points right of the plot
 STAGES = (  # column of unit.outreach, word, colour
     ("potential", "potential", PALETTE["inactive"]),
@@ -352,199 +340,9 @@ def _finish(ax: Axes, plan: _Plan, scale: Scale, x: np.ndarray, lang: Lang) -> N
     legend_above(ax, [swatch(c) for _, _, c in STAGES], [word(k, lang) for _, k, _ in STAGES])
 
 
-# -- the events' labels ------------------------------------------------------------------------
-
-
-def event_labels(
-    events: pd.DataFrame,
-    lang: Lang,
-    room: float,
-    offices: bool = False,
-    places: Mapping[str, str] | None = None,
-) -> list[str]:
-    """One label per row of ``events``: its date (``30 Jul``; ``DPS · 30 Jul`` when
-    ``offices``, in a region or the country) over its venue (the title when there is none)
-    in at most two lines of ``room`` points at the event labels' size.
-
-    A venue is shown whole when it fits; else without the name of its own office's town
-    (``places``: branch code → office name, "Pasar Induk Denpasar" → "Pasar Induk" in
-    KC Bali Denpasar), then with one or two leading words cut to initials ("Balai Pertemuan
-    Pasar Kreneng" → "B. P. Pasar Kreneng"), else cut with "…" at the end. Events whose
-    labels would still read the same show, after "…", the words that tell their venues
-    apart with one shared word before them ("… Kreneng Timur", "… Kreneng Barat"); the same
-    venue on the same day is numbered ("12 Mar (1)", "12 Mar (2)")."""
-    places = places or {}
-    dates = []
-    venues = []
-    for row in events.itertuples():
-        when = format_date(_day(row.held_on), "d MMM", locale=locale(lang))
-        dates.append(f"{row.branch_code} · {when}" if offices else when)
-        named = (v for v in (row.venue, row.title) if isinstance(v, str) and v.strip())
-        venues.append(next(named, "").split())
-    towns = [_words(places.get(str(row.branch_code), "")) for row in events.itertuples()]
-    shown = [short_venue(v, room, town) for v, town in zip(venues, towns, strict=True)]
-    for group in _same(dates, shown):
-        words = [venues[i] for i in group]
-        if len({tuple(w) for w in words}) == 1:
-            continue
-        common = max(_common_prefix(words) - 1, 0)  # one shared word for context
-        for i in group:
-            shown[i] = short_venue(["…", *venues[i][common:]], room)
-    for group in _same(dates, shown):
-        for k, i in enumerate(group, start=1):
-            dates[i] = f"{dates[i]} ({k})"
-    return ["\n".join([d, *s]) for d, s in zip(dates, shown, strict=True)]
-
-
-def short_venue(
-    words: Sequence[str], room: float, town: frozenset[str] = frozenset(), lines: int = VENUE_LINES
-) -> list[str]:
-    """``words`` in at most ``lines`` lines of ``room`` points (see :func:`event_labels`):
-    whole, else without trailing ``town`` words, else one or two leading words to initials,
-    else cut at the end."""
-    words = list(words) or ["—"]
-    bare = list(words)
-    while len(bare) > 1 and _key(bare[-1]) in town:
-        bare.pop()
-    candidates = [words, bare] + [
-        [_initial(w) for w in bare[:k]] + bare[k:] for k in range(1, min(len(bare), INITIALS + 1))
-    ]
-    for candidate in candidates:
-        if (wrapped := _wrap(candidate, room, lines)) is not None:
-            return wrapped
-    return _cut(bare, room, lines)
-
-
-def _wrap(words: Sequence[str], room: float, lines: int) -> list[str] | None:
-    """Words filled greedily into lines of ``room`` points; None when they take more than
-    ``lines`` lines or one word alone is wider than the room."""
-    out: list[str] = []
-    for w in words:
-        if out and _fits(f"{out[-1]} {w}", room):
-            out[-1] = f"{out[-1]} {w}"
-        elif _fits(w, room):
-            out.append(w)
-        else:
-            return None
-    return out if len(out) <= lines else None
-
-
-def _cut(words: Sequence[str], room: float, lines: int) -> list[str]:
-    """Words filled into ``lines`` lines of ``room`` points, the last line cut with "…"."""
-    out: list[str] = []
-    rest = list(words)
-    while len(rest) > 1 and len(out) < lines - 1:
-        line = rest.pop(0)
-        if not _fits(line, room):
-            rest.insert(0, line)
-            break
-        while rest and _fits(f"{line} {rest[0]}", room):
-            line = f"{line} {rest.pop(0)}"
-        out.append(line)
-    last = " ".join(rest)
-    while len(last) > 1 and not _fits(last, room):
-        last = last[:-2].rstrip() + "…"
-    return [*out, last]
-
-
-def _fits(text: str, room: float) -> bool:
-    return text_width(text, EVENT_SIZE) <= room
-
-
-def _initial(word_: str) -> str:
-    """``Balai`` → ``B.``; short words, acronyms (``GOR``) and numbers stay as they are."""
-    if len(word_) <= 2 or word_.isupper() or not word_[0].isalpha():
-        return word_
-    return word_[0] + "."
-
-
-def _key(word_: str) -> str:
-    return re.sub(r"\W", "", word_).casefold()
-
-
-def _words(name: str) -> frozenset[str]:
-    return frozenset(_key(w) for w in name.split()) - {""}
-
-
-def _common_prefix(venues: Sequence[Sequence[str]]) -> int:
-    """How many leading words all ``venues`` share."""
-    n = 0
-    for column in zip(*venues, strict=False):
-        if len({_key(w) for w in column}) > 1:
-            break
-        n += 1
-    return n
-
-
-def _same(dates: Sequence[str], shown: Sequence[Sequence[str]]) -> list[list[int]]:
-    """Groups (two or more) of events whose labels read the same, each in drawing order."""
-    groups: dict[tuple[str, ...], list[int]] = defaultdict(list)
-    for i, (d, s) in enumerate(zip(dates, shown, strict=True)):
-        groups[(d, *s)].append(i)
-    return [g for g in groups.values() if len(g) > 1]
-
-
-def _day(value: Any) -> dt.date:
-    return value if isinstance(value, dt.date) else pd.Timestamp(value).date()
-
-
 def _places(unit: Unit) -> dict[str, str]:
     """Branch code → office name, for every branch whose events the unit may show."""
     places = {unit.code: unit.name}
     if {"branch_code", "branch_name"} <= set(unit.branches.columns):
         places.update(zip(unit.branches.branch_code, unit.branches.branch_name, strict=True))
     return places
-
-
-# -- the bars' values ------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Fit:
-    """Where the values go: ``top`` the axis top (data units), ``inside[i]`` whether value
-    ``i`` is written inside its bar, ``upright`` whether the values are turned to read
-    upwards (when one of them is wider than a bar's pitch)."""
-
-    top: float
-    inside: np.ndarray
-    upright: bool
-
-
-@cache
-def text_height(size: float = VALUE_SIZE) -> float:
-    """Height of a line of text in points, as matplotlib aligns it: a line laid out by
-    matplotlib itself and measured (its ascent and descent are the font's own from
-    matplotlib 3.11 on, those of "lp" before; DejaVu Sans at 8 pt: 8.0, against 7.74 for
-    "lp" alone, whose "p" reaches less far down)."""
-    fig = Figure(dpi=72)  # points
-    line = fig.text(0, 0, "lp", fontproperties=font_props(size))
-    return float(line.get_window_extent(RendererSVG(1, 1, io.StringIO())).height)
-
-
-def fit_values(
-    heights: np.ndarray, texts: Sequence[str], top: float, plot_h: float, pitch: float
-) -> Fit:
-    """Place the values ``texts`` of bars of ``heights`` (data units) on a plot
-    ``plot_h`` points high whose bars stand ``pitch`` points apart, with the axis at ``top``
-    or higher.
-
-    The values read across when every one fits within a pitch (with :data:`GAP` to spare),
-    else all upright; so neighbours never touch. A value goes inside its bar when the bar is
-    long and wide enough for it with :data:`GAP` at either end, else just beyond the bar's
-    end; the top rises until every value beyond its bar ends under it."""
-    widths = np.array([text_width(t, VALUE_SIZE) for t in texts])
-    upright = bool(len(widths)) and bool(widths.max() + GAP > pitch)
-    line = text_height(VALUE_SIZE)
-    along = widths if upright else np.full(len(widths), line)  # along the bar
-    across = np.full(len(widths), line) if upright else widths
-    wide_enough = across + GAP <= pitch * BAR
-    top = max(top, float(heights.max(initial=0.0)), 1e-9)
-    inside = np.zeros(len(heights), bool)
-    for _ in range(len(heights) + 1):  # the top only rises, the bars only shrink
-        inside = wide_enough & (heights / top * plot_h >= along + 2 * GAP)
-        room = plot_h - GAP - along[~inside]
-        need = heights[~inside] * plot_h / np.maximum(room, 1.0)
-        if need.max(initial=0.0) <= top:
-            break
-        top = float(need.max())
-    return Fit(top, inside, upright)

@@ -32,7 +32,7 @@ from bpu_reports.report.charts.style import (
     SEQUENTIAL,
     chart_style,
 )
-from bpu_reports.report.data import trend_of
+from bpu_reports.report.tidy import trend_of
 from bpu_reports.report.words import Lang, check_lang, word
 
 PROGRAMMES = ("JKK", "JKM", "JHT")
