@@ -157,15 +157,15 @@ r.table("channels")
 # %% [markdown] tags=["lang-id"]
 # ## Sosialisasi sejak awal tahun
 #
-# Setiap kegiatan sosialisasi tahun ini di kantor-kantor cabang wilayah ini: potensi, yang mendaftar, yang sudah membayar dan yang masih aktif.
+# Kegiatan sosialisasi tahun ini per kantor cabang: jumlah kegiatan, potensi, yang mendaftar, yang sudah membayar dan yang masih aktif. Laporan setiap kantor cabang memuat daftar kegiatannya.
 
 # %% [markdown] tags=["lang-en"]
 # ## Outreach, year to date
 #
-# Every outreach event of the year at the region's branches: potential, registered, paid and still active.
+# The year's outreach events per branch: events held, potential, registered, paid and still active. Each branch's own report lists its events.
 
 # %%
-r.table("events", in_month=False)
+r.table("outreach_by_branch")
 
 # %% [markdown] tags=["lang-id"]
 # ## Lampiran: definisi

@@ -325,6 +325,25 @@ def test_a_region_s_events_name_their_branch(july):
     assert "Kantor cabang" not in headers(branch)
 
 
+def test_a_region_s_outreach_is_summed_per_branch(july):
+    """A's 2017 events: 1 (5 March, potential 50: p5 registered, paid, active) and 2 (30 July,
+    potential 100: p14 and p15 registered, p14 paid and active, p15 never paid). B's only
+    event was in 2016: a row of zeros, its conversion a dash (no potential to divide by)."""
+    table = Report(unit(july, "region", "R1"), "en").table("outreach_by_branch")
+    assert headers(table.to_html()) == [
+        "Branch", "Events held", "Potential", "Registered", "Conversion", "Paid", "Active now",
+    ]  # fmt: skip
+    assert rows(table.to_html()) == [
+        ["KC Alpha (A)", "2", "150", "3", "2.0%", "2", "2"],
+        ["KCP Beta (B)", "0", "0", "0", "—", "0", "0"],
+        ["Total", "2", "150", "3", "2.0%", "2", "2"],
+    ]
+    assert table.figures()["total"] == ["Total", 2, 150, 3, 0.02, 2, 2]
+    # the region notebook shows this table, not every event of every branch
+    data = Report(unit(july, "region", "R1"), "en").data("outreach_by_branch")
+    assert list(data.branch_code) == ["A", "B"] and not data.suppressed.any()
+
+
 def test_the_ranking_names_branches_with_their_codes(july):
     table = Report(unit(july, "region", "R2"), "id").table("branches").to_html()
     assert [r[1] for r in rows(table)] == ["KC Epsilon (E)", "KC Gamma (C)"]

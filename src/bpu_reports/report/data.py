@@ -32,6 +32,7 @@ from bpu_reports.report.tidy import (
     membership,
     movers,
     on_time,
+    outreach_by_branch,
     prepayment,
     private,
     programs,
@@ -180,6 +181,16 @@ DATA: dict[str, Entry[pd.DataFrame]] = catalogue(
                 "table",
                 "the year's events, in_month marks this month's",
                 "kegiatan tahun ini; in_month: bulan ini",
+            ),
+        ),
+        Entry(
+            "outreach_by_branch",
+            outreach_by_branch,
+            _about(
+                "outreach_by_branch",
+                "table",
+                "the year's events summed per branch: events, potential → active",
+                "kegiatan tahun ini per kantor cabang: jumlah, potensi → aktif",
             ),
         ),
         Entry(

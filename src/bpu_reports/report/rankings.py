@@ -1,7 +1,8 @@
 """The tables that rank and compare offices, in the region and national reports: the
 region's branches and the country's regions ranked by active members (:func:`branches`,
 :func:`regions`), the offices furthest behind target (:func:`behind_target`) and the
-month's movers (:func:`movers`). ``report/tables.py`` catalogues them with the others."""
+month's movers (:func:`movers`), and the year's outreach per branch
+(:func:`outreach_by_branch`). ``report/tables.py`` catalogues them with the others."""
 
 from __future__ import annotations
 
@@ -138,3 +139,27 @@ def movers(unit: Unit, lang: Lang = "id", n: int = tidy.EACH_WAY) -> Table:
         footnote=privacy_note(frame, columns, lang),
         empty=empty,
     )
+
+
+def outreach_by_branch(unit: Unit, lang: Lang = "id") -> Table:
+    """The year's outreach per branch (``tidy.outreach_by_branch``), the most registered
+    first, with a total row whose conversion is recomputed from the sums: what a region's
+    or the country's report shows instead of every event of every branch (a branch's own
+    report lists its events)."""
+    frame = tidy.outreach_by_branch(unit)
+    frame["office"] = named(frame.branch_name, frame.branch_code)
+    counts = ["events", *tidy.OUTREACH_COUNTS]
+    sums = {c: int(frame[c].sum()) for c in counts}
+    conversion = sums["registered"] / sums["potential"] if sums["potential"] else None
+    total = {"office": word("total", lang), **sums, "conversion": conversion}
+    columns = cols(
+        lang,
+        ("office", "text", "branch"),
+        ("events", "int", "event_count"),
+        ("potential", "int"),
+        ("registered", "int", "enrolled"),
+        ("conversion", "pct"),
+        ("paid", "int"),
+        ("active_now", "int"),
+    )
+    return Table(frame, columns, lang, css="ranking", total=total)

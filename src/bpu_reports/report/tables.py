@@ -17,7 +17,13 @@ from bpu_reports.metrics.privacy import SMALL, WITHHELD
 from bpu_reports.metrics.views import Unit
 from bpu_reports.report import formats as f
 from bpu_reports.report import kpi, tidy
-from bpu_reports.report.rankings import behind_target, branches, movers, regions
+from bpu_reports.report.rankings import (
+    behind_target,
+    branches,
+    movers,
+    outreach_by_branch,
+    regions,
+)
 from bpu_reports.report.registry import Entry, catalogue
 from bpu_reports.report.table import Column, Table, cols, named, privacy_note
 from bpu_reports.report.words import Lang, value_word, word
@@ -198,6 +204,14 @@ TABLES: dict[str, Entry[Table]] = catalogue(
             },
         ),
         Entry(
+            "outreach_by_branch",
+            outreach_by_branch,
+            {
+                "en": "The year's outreach per branch: events, potential, registered, paid, active",
+                "id": "Sosialisasi tahun ini per kantor cabang: kegiatan, potensi, pendaftar",
+            },
+        ),
+        Entry(
             "branches",
             branches,
             {
@@ -241,6 +255,7 @@ TITLE_WORDS: dict[str, str] = {
     "prepayment": "prepayment_mix",
     "segments": "segment",
     "channels": "channel",
+    "outreach_by_branch": "outreach_by_branch",
     "branches": "branch",
     "regions": "region",
     "behind_target": "target_progress",
