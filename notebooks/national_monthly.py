@@ -94,6 +94,19 @@ r.table("behind_target")
 r.table("movers")
 
 # %% [markdown] tags=["lang-id"]
+# ## Sosialisasi sejak awal tahun
+#
+# Kegiatan sosialisasi tahun ini per kantor wilayah: jumlah kegiatan, potensi, yang mendaftar, yang sudah membayar dan yang masih aktif. Laporan wilayah merinci per kantor cabang.
+
+# %% [markdown] tags=["lang-en"]
+# ## Outreach, year to date
+#
+# The year's outreach events per region: events held, potential, registered, paid and still active. Each region's report shows them per branch.
+
+# %%
+r.table("outreach_by_office")
+
+# %% [markdown] tags=["lang-id"]
 # ## Kepatuhan
 #
 # Kiri: porsi peserta aktif yang membayar iuran bulan berjalan paling lambat pada jatuh tempo. Kanan dan tabel: peserta menurut lama tunggakan; tunggakan 1–3 bulan masih dapat ditagih.

@@ -165,7 +165,7 @@ r.table("channels")
 # The year's outreach events per branch: events held, potential, registered, paid and still active. Each branch's own report lists its events.
 
 # %%
-r.table("outreach_by_branch")
+r.table("outreach_by_office")
 
 # %% [markdown] tags=["lang-id"]
 # ## Lampiran: definisi

@@ -329,7 +329,7 @@ def test_a_region_s_outreach_is_summed_per_branch(july):
     """A's 2017 events: 1 (5 March, potential 50: p5 registered, paid, active) and 2 (30 July,
     potential 100: p14 and p15 registered, p14 paid and active, p15 never paid). B's only
     event was in 2016: a row of zeros, its conversion a dash (no potential to divide by)."""
-    table = Report(unit(july, "region", "R1"), "en").table("outreach_by_branch")
+    table = Report(unit(july, "region", "R1"), "en").table("outreach_by_office")
     assert headers(table.to_html()) == [
         "Branch", "Events held", "Potential", "Registered", "Conversion", "Paid", "Active now",
     ]  # fmt: skip
@@ -340,8 +340,23 @@ def test_a_region_s_outreach_is_summed_per_branch(july):
     ]
     assert table.figures()["total"] == ["Total", 2, 150, 3, 0.02, 2, 2]
     # the region notebook shows this table, not every event of every branch
-    data = Report(unit(july, "region", "R1"), "en").data("outreach_by_branch")
+    data = Report(unit(july, "region", "R1"), "en").data("outreach_by_office")
     assert list(data.branch_code) == ["A", "B"] and not data.suppressed.any()
+
+
+def test_the_nation_s_outreach_is_summed_per_region(nation):
+    """R1's year is A's two events (above); R2 and R3 held none: zeros, most registered first
+    and then by code."""
+    table = Report(nation, "en").table("outreach_by_office")
+    assert headers(table.to_html())[:2] == ["Region", "Events held"]
+    assert rows(table.to_html()) == [
+        ["Region One (R1)", "2", "150", "3", "2.0%", "2", "2"],
+        ["Region Two (R2)", "0", "0", "0", "—", "0", "0"],
+        ["Region Three (R3)", "0", "0", "0", "—", "0", "0"],
+        ["Total", "2", "150", "3", "2.0%", "2", "2"],
+    ]
+    data = Report(nation, "en").data("outreach_by_office")
+    assert list(data.columns[:2]) == ["region_code", "region_name"]
 
 
 def test_the_ranking_names_branches_with_their_codes(july):

@@ -32,7 +32,7 @@ from bpu_reports.report.tidy import (
     membership,
     movers,
     on_time,
-    outreach_by_branch,
+    outreach_by_office,
     prepayment,
     private,
     programs,
@@ -184,13 +184,13 @@ DATA: dict[str, Entry[pd.DataFrame]] = catalogue(
             ),
         ),
         Entry(
-            "outreach_by_branch",
-            outreach_by_branch,
+            "outreach_by_office",
+            outreach_by_office,
             _about(
-                "outreach_by_branch",
+                "outreach_by_office",
                 "table",
-                "the year's events summed per branch: events, potential → active",
-                "kegiatan tahun ini per kantor cabang: jumlah, potensi → aktif",
+                "the year's events per branch, or per region (national): potential → active",
+                "kegiatan tahun ini per cabang, atau per wilayah: potensi → aktif",
             ),
         ),
         Entry(

@@ -1,8 +1,8 @@
 """The tables that rank and compare offices, in the region and national reports: the
 region's branches and the country's regions ranked by active members (:func:`branches`,
 :func:`regions`), the offices furthest behind target (:func:`behind_target`) and the
-month's movers (:func:`movers`), and the year's outreach per branch
-(:func:`outreach_by_branch`). ``report/tables.py`` catalogues them with the others."""
+month's movers (:func:`movers`), and the year's outreach per office
+(:func:`outreach_by_office`). ``report/tables.py`` catalogues them with the others."""
 
 from __future__ import annotations
 
@@ -141,20 +141,21 @@ def movers(unit: Unit, lang: Lang = "id", n: int = tidy.EACH_WAY) -> Table:
     )
 
 
-def outreach_by_branch(unit: Unit, lang: Lang = "id") -> Table:
-    """The year's outreach per branch (``tidy.outreach_by_branch``), the most registered
-    first, with a total row whose conversion is recomputed from the sums: what a region's
-    or the country's report shows instead of every event of every branch (a branch's own
-    report lists its events)."""
-    frame = tidy.outreach_by_branch(unit)
-    frame["office"] = named(frame.branch_name, frame.branch_code)
+def outreach_by_office(unit: Unit, lang: Lang = "id") -> Table:
+    """The year's outreach per branch of a region, or per region of the country
+    (``tidy.outreach_by_office``), the most registered first, with a total row whose
+    conversion is recomputed from the sums: what the region and national reports show
+    instead of every event (a branch's own report lists its events)."""
+    frame = tidy.outreach_by_office(unit)
+    level = "region" if unit.kind == "national" else "branch"
+    frame["office"] = named(frame[f"{level}_name"], frame[f"{level}_code"])
     counts = ["events", *tidy.OUTREACH_COUNTS]
     sums = {c: int(frame[c].sum()) for c in counts}
     conversion = sums["registered"] / sums["potential"] if sums["potential"] else None
     total = {"office": word("total", lang), **sums, "conversion": conversion}
     columns = cols(
         lang,
-        ("office", "text", "branch"),
+        ("office", "text", level),
         ("events", "int", "event_count"),
         ("potential", "int"),
         ("registered", "int", "enrolled"),

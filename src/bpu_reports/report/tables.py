@@ -21,7 +21,7 @@ from bpu_reports.report.rankings import (
     behind_target,
     branches,
     movers,
-    outreach_by_branch,
+    outreach_by_office,
     regions,
 )
 from bpu_reports.report.registry import Entry, catalogue
@@ -204,11 +204,11 @@ TABLES: dict[str, Entry[Table]] = catalogue(
             },
         ),
         Entry(
-            "outreach_by_branch",
-            outreach_by_branch,
+            "outreach_by_office",
+            outreach_by_office,
             {
-                "en": "The year's outreach per branch: events, potential, registered, paid, active",
-                "id": "Sosialisasi tahun ini per kantor cabang: kegiatan, potensi, pendaftar",
+                "en": "The year's outreach per branch (region) or per region (national)",
+                "id": "Sosialisasi tahun ini per kantor cabang (wilayah) atau per wilayah",
             },
         ),
         Entry(
@@ -255,7 +255,7 @@ TITLE_WORDS: dict[str, str] = {
     "prepayment": "prepayment_mix",
     "segments": "segment",
     "channels": "channel",
-    "outreach_by_branch": "outreach_by_branch",
+    "outreach_by_office": "outreach_by_office",
     "branches": "branch",
     "regions": "region",
     "behind_target": "target_progress",

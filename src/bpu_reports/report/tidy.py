@@ -128,30 +128,35 @@ def events(unit: Unit, raw: bool = False) -> pd.DataFrame:
 
 
 OUTREACH_COUNTS = ["potential", "registered", "paid", "active_now"]
-"""What the year's events add up to per branch (``outreach_by_branch``)."""
+"""What the year's events add up to per office (``outreach_by_office``)."""
 
 
-def outreach_by_branch(unit: Unit, raw: bool = False) -> pd.DataFrame:
-    """The year's outreach per branch of a region or the country: events held, their
-    potential, who registered at them, paid and is active now, and the conversion from the
-    sums; every branch of the unit, those without an event too, the most registered first.
-    Branch-level sums, so nothing is suppressed (a branch report lists its own events, with
-    their small cells as "< 5")."""
+def outreach_by_office(unit: Unit, raw: bool = False) -> pd.DataFrame:
+    """The year's outreach per office: per branch in a region's report (``branch_code``,
+    ``branch_name``), per region in the national one (``region_code``, ``region_name``).
+    Events held, their potential, who registered at them, paid and is active now, and the
+    conversion from the sums; every office, those without an event too, the most registered
+    first. Sums at branch level or above, so nothing is suppressed (a branch report lists
+    its own events, with their small cells as "< 5")."""
     events = unit.outreach
-    sums = events.groupby("branch_code")[OUTREACH_COUNTS].sum()
-    sums["events"] = events.groupby("branch_code").size()
-    if unit.branches.empty:  # a branch's own unit: its one row
-        offices = pd.DataFrame({"branch_code": [unit.code], "branch_name": [unit.name]})
+    level = "region" if unit.kind == "national" else "branch"
+    key, name = f"{level}_code", f"{level}_name"
+    if level == "region":
+        offices = unit.regions[[key, name]]
+        events = events.merge(unit.branches[["branch_code", key]], on="branch_code")
+    elif unit.branches.empty:  # a branch's own unit: its one row
+        offices = pd.DataFrame({key: [unit.code], name: [unit.name]})
     else:
-        offices = unit.branches[["branch_code", "branch_name"]]
-    frame = offices.merge(sums, left_on="branch_code", right_index=True, how="left")
+        offices = unit.branches[[key, name]]
+    sums = events.groupby(key)[OUTREACH_COUNTS].sum()
+    sums["events"] = events.groupby(key).size()
+    frame = offices.merge(sums, left_on=key, right_index=True, how="left")
     counts = ["events", *OUTREACH_COUNTS]
     frame[counts] = frame[counts].fillna(0).astype("int64")
-    frame["conversion"] = (frame.registered / frame.potential.where(frame.potential > 0)).astype(
-        "float64"
-    )
-    frame = frame.sort_values(["registered", "branch_code"], ascending=[False, True])
-    return _public(frame[["branch_code", "branch_name", *counts, "conversion"]])
+    potential = frame.potential.where(frame.potential > 0)
+    frame["conversion"] = (frame.registered / potential).astype("float64")
+    frame = frame.sort_values(["registered", key], ascending=[False, True])
+    return _public(frame[[key, name, *counts, "conversion"]])
 
 
 def cohorts(unit: Unit, raw: bool = False) -> pd.DataFrame:
