@@ -277,3 +277,23 @@ def test_save_and_unknown_language(units, tmp_path):
     assert "ageing" in repr(chart)
     with pytest.raises(ValueError, match="unknown language"):
         charts.ageing(units["A"], lang="fr")  # type: ignore[arg-type]
+
+
+def test_small_multiples_of_many_branches_leave_out_the_y_labels(units):
+    """13 branches or more: 6 panels a row, too narrow for y tick labels and two months beside
+    the code and the value, so each panel shows the code, the value and the report month
+    (R1's A copied 14 times)."""
+    region = units["R1"]
+    trend = region.branch_trend[region.branch_trend.branch_code == "A"]
+    codes = [f"X{i:02d}" for i in range(14)]
+    many = dataclasses.replace(
+        region,
+        branch_trend=pd.concat([trend.assign(branch_code=c) for c in codes], ignore_index=True),
+        branches=pd.DataFrame(),
+    )
+    shown = texts(charts.small_multiples(many))
+    panel = ["8", "Jul 2017"]  # A's active members in July, and the month
+    title = ["Peserta aktif per kantor cabang"]
+    assert sorted(shown) == sorted(title + codes + panel * len(codes))
+    # up to 12 branches the y tick labels stay: R1's 2 panels show their scales
+    assert "0" in texts(charts.small_multiples(region))

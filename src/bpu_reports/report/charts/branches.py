@@ -40,7 +40,9 @@ def small_multiples(unit: Unit, lang: Lang = "id") -> Chart:
     branch code as panel title and the report month's value at the top right. Panels follow
     the region's ranking (most active first), 4 per row up to 12 branches (8 branches take
     ≈ 2.8 in, under half a page), 6 per row beyond; on a phone (``narrow_svg``, 4 in) 2 per
-    row, each panel as tall as on the page.
+    row, each panel as tall as on the page. At 6 a row a panel has room for its code, its
+    value and the report month only: no y tick labels (its scale still from 0, the month's
+    value written over it) and no label under the window's first month.
 
     A branch unit (no ``branch_trend``) gets a single panel of its own trend."""
     lang = check_lang(lang)
@@ -60,7 +62,12 @@ def small_multiples(unit: Unit, lang: Lang = "id") -> Chart:
     title = word("chart_small_multiples", lang)
     with chart_style():
         fig = Figure(figsize=(FULL[0], 0.4 + 1.1 * nrows))
-        tick_w = max(text_width(s, NOTE_SIZE) for sc in scales.values() for s in sc.labels) + 3.5
+        sparse = ncols > 4  # panels too narrow for y tick labels as well
+        tick_w = 3.5 + (
+            0
+            if sparse
+            else max(text_width(s, NOTE_SIZE) for sc in scales.values() for s in sc.labels)
+        )
         colour = PALETTE["active"]
         heading = fig.text(0, 1, title, ha="left", va="top", fontsize=TITLE_SIZE, fontweight="bold")
         panels = []
@@ -72,7 +79,7 @@ def small_multiples(unit: Unit, lang: Lang = "id") -> Chart:
             ax.fill_between(x, values, color=colour, alpha=0.12, lw=0)
             ax.plot(x, values, color=colour, lw=1.3)
             scales[code].apply(ax)
-            ax.tick_params(labelsize=NOTE_SIZE)
+            ax.tick_params(labelsize=NOTE_SIZE, labelleft=not sparse)
             ax.set_xlim(0, max(len(values) - 1, 1))
             # y=1: a title over the plot, placed without measuring the axes again
             ax.set_title(code, fontsize=FONT_SIZE, fontweight="bold", pad=3, loc="left", y=1.0)
@@ -88,9 +95,10 @@ def small_multiples(unit: Unit, lang: Lang = "id") -> Chart:
                     y=1.0,
                 )
                 ends = [0, len(values) - 1]
-                ax.set_xticks(
-                    ends, [formats.month(str(tr.period.iloc[i]), lang, short=True) for i in ends]
-                )
+                months = [formats.month(str(tr.period.iloc[i]), lang, short=True) for i in ends]
+                if sparse:  # two months side by side would touch: the report month only
+                    months[0] = ""
+                ax.set_xticks(ends, months)
                 first, last = ax.get_xticklabels()
                 first.set_horizontalalignment("left")
                 last.set_horizontalalignment("right")
