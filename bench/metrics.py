@@ -1,12 +1,13 @@
 """Benchmark: national demo build, then every metric for every branch for some months.
 
     .venv/bin/python bench/metrics.py [--period 2017-07,2021-07,2026-10] [--until 2018-12]
-        [--db /tmp/bpu-national.duckdb] [--reuse] [--derive] [--memory 7GB]
+        [--db /tmp/bpu-national.duckdb] [--reuse] [--derive | --panels] [--memory 7GB]
 
 Each step runs in its own process so its wall time and peak RSS are its own. The months
 (by default 2017-07, 2021-07 and 2026-10, those the history reaches) are timed side by side:
 a month's cost must not grow with the years of history before it. ``--derive`` first
-(re)derives the per-member state (``data.state``) of a warehouse built by an older version.
+(re)derives the per-member state (``data.state``) of a warehouse built by an older version;
+``--panels`` only the panels it keeps for the months a monthly run reports on.
 ``--memory`` adds a run of each month with DuckDB's memory capped (``BPU_REPORTS_MEMORY``).
 """
 
@@ -34,11 +35,17 @@ print(json.dumps({"seconds": time.perf_counter() - t,
 DERIVE = """
 import json, resource, sys, time
 import duckdb
-from bpu_reports.data import state
+from bpu_reports.data import state, store
+from bpu_reports.period import Period
 t = time.perf_counter()
 con = duckdb.connect(sys.argv[1])
 con.execute("SET enable_progress_bar = false")
-state.derive(con)
+info = store.info(con)
+months = [info.complete_through, info.last_period]  # as a build keeps them
+if sys.argv[2] == "panels":
+    state.keep_panels(con, months)
+else:
+    state.derive(con, months)
 con.execute("CHECKPOINT")
 con.close()
 print(json.dumps({"seconds": time.perf_counter() - t,
@@ -104,6 +111,11 @@ def main() -> None:
     parser.add_argument(
         "--derive", action="store_true", help="(re)derive the state of an existing warehouse"
     )
+    parser.add_argument(
+        "--panels",
+        action="store_true",
+        help="(re)fold only the kept panels (the checkpoints are this version's already)",
+    )
     parser.add_argument("--memory", help="also time each month with DuckDB capped at this")
     parser.add_argument(
         "--until",
@@ -125,10 +137,11 @@ def main() -> None:
             f"national build to {args.until}: {build['seconds']:7.1f} s   "
             f"peak RSS {build['peak_rss_mb']:7.0f} MB (state included)"
         )
-    if args.derive:
-        derive = step(DERIVE, args.db)
+    if args.derive or args.panels:
+        derive = step(DERIVE, args.db, "panels" if args.panels else "all")
         print(
-            f"state derived:    {derive['seconds']:7.1f} s   "
+            f"{'panels kept:' if args.panels else 'state derived:':17s} "
+            f"{derive['seconds']:7.1f} s   "
             f"peak RSS {derive['peak_rss_mb']:7.0f} MB"
         )
     size = Path(args.db).stat().st_size / 2**20

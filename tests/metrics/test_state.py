@@ -45,7 +45,7 @@ import pytest
 
 from bpu_reports.data import fold, state, store
 from bpu_reports.data.demo import build_demo
-from bpu_reports.metrics import MetricSet, compute, resolve
+from bpu_reports.metrics import MetricSet, compute, panel, resolve
 from bpu_reports.period import Period
 from factories import build_warehouse, event, member, payment
 
@@ -301,3 +301,49 @@ def test_bali_demo_matches_the_full_scan(bali_2020, month):
     if month == "2020-08":
         assert len(derived.on_time_previous_rule) > 0
     assert derived.summary.registered.sum() > 0
+
+
+def test_the_last_month_s_panel_is_kept_and_read(con, full):
+    """The data's last day is 20 February 2018 (s6's payment): January 2018 is its last
+    complete month, February its last month. The build keeps both months' panels (every
+    branch) and their passes read them; December 2017 is folded from the December 2016
+    checkpoint; a warehouse without state scans every payment. All three agree."""
+    months = con.execute("SELECT m_idx FROM state_panel_months ORDER BY 1").fetchall()
+    assert months == [(idx("2018-01"),), (idx("2018-02"),)]
+    who = member_keys(con)
+    kept = con.execute(
+        "SELECT member_key, n_payments, behind, ot_bits FROM state_panels "
+        f"WHERE m_idx = {idx('2018-02')} ORDER BY member_key"
+    ).fetchall()
+    # s4 exited in March 2016, before the window (February 2017 …): left out
+    assert sorted(who[k] for k, *_ in kept) == [1, 2, 3, 5, 6, 7, 8]
+    by_member = {who[k]: (n, [(b >> (4 * i)) & 15 for i in range(13)], ot) for k, n, b, ot in kept}
+    # s6: no payment by Jan 18, then Dec 17 - Feb 18 paid on 20 February (late)
+    assert by_member[6] == (1, [*none(12), 0], 0)
+    # s7: paid Jan - Feb 18 on 20 January: late for January (due the 15th), on time for
+    # February
+    assert by_member[7] == (1, [*none(11), 0, 0], 1 << 12)
+    assert panel.build(con, FEB_18, ["S"]) == "kept"
+    assert panel.build(con, Period(2018, 1), ["S"]) == "kept"
+    assert panel.build(con, Period(2017, 12), ["S"]) == "folded"
+    assert panel.build(full, FEB_18, ["S"]) == "scanned"
+    for month in (Period(2018, 1), FEB_18):
+        assert_same(*both(con, full, month))
+
+
+def test_a_warehouse_without_kept_panels_folds_the_month(state_db, full):
+    """A warehouse derived before panels were kept (checkpoints only) folds every month: the
+    same figures."""
+    old = state_db.with_name("no-kept-panels.duckdb")
+    shutil.copyfile(state_db, old)
+    with duckdb.connect(str(old)) as rw:
+        for name in state.PANEL_TABLES:
+            rw.execute(f"DROP TABLE {name}")
+    connection = store.connect(old)
+    try:
+        assert state.available(connection) and not state.has_panel(connection, FEB_18)
+        assert panel.build(connection, FEB_18, ["S"]) == "folded"
+        scope = resolve(connection)
+        assert_same(compute(full, FEB_18, scope), compute(connection, FEB_18, scope))
+    finally:
+        connection.close()

@@ -139,6 +139,66 @@ def ot_sql(gap: int | None, words: str = "a", base: str = "s") -> str:
     return f"((coalesce({base}.ot_bits, 0) >> {gap}) | {fresh})::INTEGER"
 
 
+MEMBER_COLUMNS = f"""
+    member_key, branch_code, segment, channel, event_id,
+    declared_income, has_jht, registered_on,
+    {month_idx("registered_on")} AS reg_idx,
+    CASE WHEN exited_on IS NULL THEN NULL ELSE {month_idx("exited_on")} END AS exit_idx
+"""
+"""A panel row's member columns (``metrics.panel``)."""
+
+
+def registered_by(period: Period) -> str:
+    """Condition on a member's (or their payment's) row: registered by ``period``'s end."""
+    return f"registered_on <= DATE '{period.cutoff.isoformat()}'"
+
+
+def members_sql(period: Period, where: str, *, pruned: bool) -> str:
+    """The members registered by ``period``'s end that ``where`` keeps; ``pruned`` leaves out
+    those who exited by the window's first month after registering before it (unless they
+    came through an outreach event of the report year): they are registered in no window
+    month, so no metric counts them, and the checkpoints may have left them out."""
+    first = period.shift(-(WINDOW - 1)).index
+    keep = (
+        f"""
+          AND (exited_on IS NULL OR {month_idx("exited_on")} > {first}
+               OR {month_idx("registered_on")} >= {first}
+               OR event_id IN (SELECT event_id FROM outreach_events
+                               WHERE year(held_on) = {period.year}))"""
+        if pruned
+        else ""
+    )
+    return (
+        f"SELECT {MEMBER_COLUMNS} FROM participants WHERE {registered_by(period)} AND {where}{keep}"
+    )
+
+
+def panel_sql(period: Period, c_idx: int | None, where: str = "TRUE", pay: str = "pay") -> str:
+    """The member panel of report month ``period`` (``metrics.panel``) folded from checkpoint
+    ``c_idx`` (None: none) and the rows of ``pay`` (``pay_sql`` from the same checkpoint), for
+    the members ``where`` keeps: window months up to the checkpoint are its own, later ones
+    the checkpoint's last moved on unless a later payment brings the member nearer; on time
+    from the checkpoint's months, the later payments and its prepayments; ``n_payments`` =
+    the checkpoint's count + the later payments made by the cut-off."""
+    gap = None if c_idx is None else period.index - c_idx
+    base = (
+        "SELECT member_key, n_payments, behind, ot_bits FROM state_checkpoints "
+        f"WHERE c_idx = {'NULL' if c_idx is None else c_idx}"
+    )
+    return f"""
+        WITH members AS ({members_sql(period, where, pruned=True)}),
+        a AS ({aggregate_sql(period, pay)}),
+        s AS ({base})
+        SELECT m.*,
+               coalesce(s.n_payments, 0) + coalesce(a.n_payments, 0) AS n_payments,
+               {behind_sql(gap)}::BIGINT AS behind,
+               {ot_sql(gap)} AS ot_bits
+        FROM members m
+        LEFT JOIN s USING (member_key)
+        LEFT JOIN a USING (member_key)
+    """
+
+
 def pay_sql(c_idx: int | None, cutoff: dt.date, where: str = "TRUE") -> str:
     """The rows a fold up to ``cutoff`` reads from the warehouse's state: the payments made
     after checkpoint ``c_idx`` (all when None) and its prepayments (``carried``), with

@@ -23,13 +23,21 @@ and rebuilt with the warehouse):
 - ``state_prepaid``: per checkpoint, the payments made by its last day that cover a month
   after it (prepayments). They are what a later month's on-time flag can owe to a payment
   made before the checkpoint: any such payment was made before that month's due date;
-- ``state_checkpoint_months``: the checkpoints that exist (a warehouse may have none).
+- ``state_checkpoint_months``: the checkpoints that exist (a warehouse may have none);
+- ``state_panels``: the whole member panel (``metrics.panel``) of the report months a monthly
+  run asks for — the last complete month and the data's last month — folded once here, so
+  that month's pass reads its members' rows instead of folding a year of payments; rows in
+  branch order, so one region's or branch's pass reads only its own row groups;
+- ``state_panel_months``: the months ``state_panels`` holds.
 
 A warehouse built before these tables existed has none of them; ``available`` says so and the
-metric pass then scans every payment (the same results, more slowly).
+metric pass then scans every payment (the same results, more slowly). One built before the
+kept panels has only the first four: every month is then folded.
 """
 
 from __future__ import annotations
+
+from collections.abc import Sequence
 
 import duckdb
 
@@ -43,6 +51,7 @@ STEP = 12
 SERVES = STEP
 """A checkpoint serves the report months up to this many months after it."""
 CHECKPOINT_COLUMNS = {"c_idx", "member_key", "n_payments", "behind", "ot_bits"}
+PANEL_TABLES = ("state_panel_months", "state_panels")
 
 
 def available(con: duckdb.DuckDBPyConnection) -> bool:
@@ -65,6 +74,21 @@ def available(con: duckdb.DuckDBPyConnection) -> bool:
         ).fetchall()
     }
     return columns >= CHECKPOINT_COLUMNS
+
+
+def has_panel(con: duckdb.DuckDBPyConnection, period: Period) -> bool:
+    """Whether the warehouse on ``con`` keeps the panel of report month ``period``."""
+    present = con.execute(
+        "SELECT count(*) FROM duckdb_tables() "
+        "WHERE schema_name = 'main' AND NOT temporary AND table_name = 'state_panel_months'"
+    ).fetchall()[0][0]
+    if not present:
+        return False
+    return bool(
+        con.execute(
+            "SELECT count(*) FROM state_panel_months WHERE m_idx = ?", [period.index]
+        ).fetchall()[0][0]
+    )
 
 
 def checkpoint_before(con: duckdb.DuckDBPyConnection, period: Period) -> int | None:
@@ -91,9 +115,10 @@ def pruned_sql(c_idx: int) -> str:
     )
 
 
-def derive(con: duckdb.DuckDBPyConnection) -> None:
+def derive(con: duckdb.DuckDBPyConnection, panels: Sequence[Period] = ()) -> None:
     """(Re)create the derived tables from the contract tables on ``con`` (a warehouse being
-    built: the end of ``store.build``)."""
+    built: the end of ``store.build``), keeping the member panel of each month of
+    ``panels``."""
     for name in TABLES:
         con.execute(f"DROP TABLE IF EXISTS {name}")
     con.execute(
@@ -114,6 +139,7 @@ def derive(con: duckdb.DuckDBPyConnection) -> None:
     )
     con.execute("CREATE TABLE state_prepaid AS SELECT 0::INTEGER AS c_idx, * FROM state_payments")
     if first is None:
+        keep_panels(con, ())
         return
     # One year at a time, each sorted by day: a sort of the whole history would need far
     # more memory than a year's.
@@ -136,6 +162,33 @@ def derive(con: duckdb.DuckDBPyConnection) -> None:
         _checkpoint(con, c_idx, previous)
         previous = c_idx
         c_idx += STEP
+    keep_panels(con, panels)
+
+
+def keep_panels(con: duckdb.DuckDBPyConnection, panels: Sequence[Period]) -> None:
+    """(Re)create ``state_panels`` with the member panel of each month of ``panels`` (the
+    checkpoints must be derived)."""
+    for name in PANEL_TABLES:
+        con.execute(f"DROP TABLE IF EXISTS {name}")
+    con.execute("CREATE TABLE state_panel_months (m_idx INTEGER PRIMARY KEY)")
+    for period in sorted(set(panels)):
+        _panel(con, period)
+
+
+def _panel(con: duckdb.DuckDBPyConnection, period: Period) -> None:
+    """Keep the member panel of report month ``period``, every branch, folded from the
+    checkpoint before it as the month's pass would fold it."""
+    c_idx = checkpoint_before(con, period)
+    con.execute(
+        f"CREATE OR REPLACE TEMP VIEW fold_pay AS "
+        f"{fold.pay_sql(c_idx, period.cutoff, fold.registered_by(period))}"
+    )
+    panel = fold.panel_sql(period, c_idx, pay="fold_pay")
+    rows = f"SELECT {period.index} AS m_idx, * FROM ({panel})"
+    con.execute(f"CREATE TABLE IF NOT EXISTS state_panels AS {rows} WITH NO DATA")
+    con.execute(f"INSERT INTO state_panels {rows} ORDER BY branch_code, member_key")
+    con.execute("DROP VIEW fold_pay")
+    con.execute(f"INSERT INTO state_panel_months VALUES ({period.index})")
 
 
 def _checkpoint(con: duckdb.DuckDBPyConnection, c_idx: int, previous: int | None) -> None:

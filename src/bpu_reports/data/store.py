@@ -192,8 +192,11 @@ def build(
             con.execute(ddl(TABLES[name]))
         con.execute("CREATE TABLE _meta (key VARCHAR PRIMARY KEY, value VARCHAR NOT NULL)")
         yield con
-        state.derive(con)
-        _write_meta(con, source=source, complete_through=complete_through)
+        first, last = _data_range(con)
+        through = _complete_through(first, last, complete_through)
+        # the months a monthly run reports on: their panels are kept (data/state.py)
+        state.derive(con, panels=[through, Period.of(last)])
+        _write_meta(con, source=source, first=first, last=last, complete_through=through)
         con.execute("CHECKPOINT")
         con.close()
         os.replace(tmp, final)
@@ -275,14 +278,9 @@ def table_checksums(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
     return sums
 
 
-def _write_meta(
-    con: duckdb.DuckDBPyConnection, *, source: str, complete_through: Period | None
-) -> None:
-    sums = table_checksums(con)
-    data = {name: sums[name] for name in DATA_TABLES}  # recipients: who, not what
-    version = hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()[:16]
-    # The data range comes from registrations and payments: outreach events may be planned
-    # ahead and must not stretch it.
+def _data_range(con: duckdb.DuckDBPyConnection) -> tuple[dt.date, dt.date]:
+    """The first and last day the data carries. It comes from registrations and payments:
+    outreach events may be planned ahead and must not stretch it."""
     ((first, last),) = con.execute(
         """
         SELECT min(d), max(d) FROM (
@@ -293,10 +291,29 @@ def _write_meta(
     ).fetchall()
     if first is None:
         raise WarehouseError("the data holds no participants or payments: nothing to load")
-    cutoff = last
+    return first, last
+
+
+def _complete_through(first: dt.date, last: dt.date, given: Period | None) -> Period:
+    """The last month the data holds completely: ``given`` (the demo knows it), by default
+    the last month when the last day is that month's last day, else the month before."""
     last_month = Period.of(last)
-    if complete_through is None:
-        complete_through = last_month if last == last_month.cutoff else last_month.shift(-1)
+    if given is None:
+        given = last_month if last == last_month.cutoff else last_month.shift(-1)
+    return max(min(given, last_month), Period.of(first))
+
+
+def _write_meta(
+    con: duckdb.DuckDBPyConnection,
+    *,
+    source: str,
+    first: dt.date,
+    last: dt.date,
+    complete_through: Period,
+) -> None:
+    sums = table_checksums(con)
+    data = {name: sums[name] for name in DATA_TABLES}  # recipients: who, not what
+    version = hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()[:16]
     meta = {
         "schema_version": str(SCHEMA_VERSION),
         "source": source,
@@ -304,8 +321,8 @@ def _write_meta(
         "checksums": json.dumps(sums, sort_keys=True),
         "first_period": str(Period.of(first)),
         "last_period": str(Period.of(last)),
-        "data_cutoff": cutoff.isoformat(),
-        "complete_through": str(max(min(complete_through, last_month), Period.of(first))),
+        "data_cutoff": last.isoformat(),
+        "complete_through": str(complete_through),
         "built_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
     }
     con.executemany("INSERT INTO _meta VALUES (?, ?)", list(meta.items()))

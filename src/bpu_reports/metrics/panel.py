@@ -3,10 +3,12 @@
 computed in one DuckDB pass.
 
 Everything else (statuses, on-time, ageing, breakdowns, funnel, cohorts) is an aggregate of
-this panel. The panel starts from the warehouse's per-member state at the latest December
-checkpoint before the report month (``data.state``) and reads only the payments made after
-it, so a month costs the same whatever the years of history; a warehouse built without that
-state is read by folding every payment since the first (the same results).
+this panel. For the months a monthly run reports on (the last complete month, the data's last
+month) the warehouse keeps the panel itself, folded when it was built (``data.state``); any
+other month starts from the per-member state at the latest December checkpoint before it and
+reads only the payments made after it, so a month costs the same whatever the years of
+history; a warehouse built without that state is read by folding every payment since the
+first (the same results).
 
 Definitions (SPEC §2), with months as indexes ``year * 12 + month - 1``:
 
@@ -31,6 +33,8 @@ from bpu_reports.data import fold, reference, state
 from bpu_reports.data.fold import FAR, NONE, WINDOW, month_idx
 from bpu_reports.period import Period
 
+IN_SCOPE = "branch_code IN (SELECT branch_code FROM scope_branches)"
+
 __all__ = ["FAR", "NONE", "WINDOW", "behind_at", "build", "long_sql", "on_time_at"]
 
 
@@ -40,15 +44,16 @@ def build(
     branch_codes: list[str],
     *,
     full_scan: bool | None = None,
-) -> None:
+) -> str:
     """Create ``scope_branches`` and ``panel`` (temp tables) and the ``pay`` and
     ``window_pay`` views on ``con``.
 
-    From the warehouse's derived state (``data.state``) when it has one: the checkpoint
-    before the report month plus the payments made after it, so the cost does not grow with
-    the years of history. ``full_scan`` (default: only when the warehouse has no state, or
-    no checkpoint serves the month) folds every payment since the first instead; both give
-    the same metrics.
+    From the warehouse's derived state (``data.state``) when it has one: the panel it keeps
+    for the month (``"kept"``: the months a monthly run reports on), else the checkpoint
+    before the month plus the payments made after it (``"folded"``), so the cost does not
+    grow with the years of history. ``full_scan`` (default: only when the warehouse has no
+    state) folds every payment since the first instead (``"scanned"``); all three give the
+    same metrics. Returns which of the three made the panel.
 
     ``pay`` (the payments the panel was folded from: what can make a window month on time)
     and ``window_pay`` (the payments made in the window: its collections) stay views:
@@ -63,8 +68,9 @@ def build(
         full_scan = not state.available(con)
     if full_scan:
         _build_full(con, period)
+        how = "scanned"
     else:
-        _build_from_state(con, period)
+        how = _build_from_state(con, period)
     first = period.shift(-(WINDOW - 1))
     con.execute(
         f"""
@@ -76,40 +82,15 @@ def build(
         else f"CREATE OR REPLACE TEMP VIEW window_pay AS "
         f"SELECT * FROM pay WHERE pay_idx >= {first.index}"
     )
-
-
-MEMBER_COLUMNS = f"""
-    member_key, branch_code, segment, channel, event_id,
-    declared_income, has_jht, registered_on,
-    {month_idx("registered_on")} AS reg_idx,
-    CASE WHEN exited_on IS NULL THEN NULL ELSE {month_idx("exited_on")} END AS exit_idx
-"""
+    return how
 
 
 def _scope_filter(period: Period) -> str:
     """Members (or their payments) of the scope registered by the report month's end."""
-    return (
-        f"registered_on <= DATE '{period.cutoff.isoformat()}' "
-        f"AND branch_code IN (SELECT branch_code FROM scope_branches)"
-    )
+    return f"{fold.registered_by(period)} AND {IN_SCOPE}"
 
 
-def _members_sql(period: Period, *, pruned: bool) -> str:
-    """The scope's members registered by the cut-off; ``pruned`` leaves out those who exited
-    by the window's first month after registering before it (unless they came through an
-    outreach event of the report year): they are registered in no window month, so no
-    metric counts them, and the checkpoints may have left them out (``data.state``)."""
-    first = period.shift(-(WINDOW - 1)).index
-    keep = (
-        f"""
-          AND (exited_on IS NULL OR {month_idx("exited_on")} > {first}
-               OR {month_idx("registered_on")} >= {first}
-               OR event_id IN (SELECT event_id FROM outreach_events
-                               WHERE year(held_on) = {period.year}))"""
-        if pruned
-        else ""
-    )
-    return f"SELECT {MEMBER_COLUMNS} FROM participants WHERE {_scope_filter(period)}{keep}"
+IN_SCOPE = "branch_code IN (SELECT branch_code FROM scope_branches)"
 
 
 def _aggregates(period: Period) -> tuple[str, str]:
@@ -159,7 +140,7 @@ def _build_full(con: duckdb.DuckDBPyConnection, period: Period) -> None:
     con.execute(
         f"""
         CREATE OR REPLACE TEMP TABLE panel AS
-        WITH members AS ({_members_sql(period, pruned=False)}),
+        WITH members AS ({fold.members_sql(period, IN_SCOPE, pruned=False)}),
         agg AS (
             SELECT member_key, count(*) AS n_payments, {paid_through}, {on_time}
             FROM pay GROUP BY member_key
@@ -173,38 +154,25 @@ def _build_full(con: duckdb.DuckDBPyConnection, period: Period) -> None:
     )
 
 
-def _build_from_state(con: duckdb.DuckDBPyConnection, period: Period) -> None:
-    """The panel from the checkpoint before the report month and the payments after it
-    (``data.fold``): window months up to the checkpoint are its own, later ones the
-    checkpoint's last moved on unless a later payment brings the member nearer; on time from
-    the checkpoint's months, the later payments and the checkpoint's prepayments (``pay``
-    carries them, flagged ``carried``: their collections belong to earlier months);
-    ``n_payments`` = the checkpoint's count + the later payments made by the cut-off."""
+def _build_from_state(con: duckdb.DuckDBPyConnection, period: Period) -> str:
+    """The panel kept for the report month when the warehouse has one (``data.state``, the
+    months a monthly run reports on), else folded from the checkpoint before the month and
+    the payments after it (``data.fold.panel_sql``); ``pay`` holds those payments and the
+    checkpoint's prepayments, flagged ``carried`` (their collections belong to earlier
+    months). Returns how the panel was made."""
     c_idx = state.checkpoint_before(con, period)
-    gap = None if c_idx is None else period.index - c_idx
     con.execute(
         f"CREATE OR REPLACE TEMP VIEW pay AS "
         f"{fold.pay_sql(c_idx, period.cutoff, _scope_filter(period))}"
     )
-    base = (
-        "SELECT member_key, n_payments, behind, ot_bits FROM state_checkpoints "
-        f"WHERE c_idx = {'NULL' if c_idx is None else c_idx}"
-    )
-    con.execute(
-        f"""
-        CREATE OR REPLACE TEMP TABLE panel AS
-        WITH members AS ({_members_sql(period, pruned=True)}),
-        a AS ({fold.aggregate_sql(period, "pay")}),
-        s AS ({base})
-        SELECT m.*,
-               coalesce(s.n_payments, 0) + coalesce(a.n_payments, 0) AS n_payments,
-               {fold.behind_sql(gap)}::BIGINT AS behind,
-               {fold.ot_sql(gap)} AS ot_bits
-        FROM members m
-        LEFT JOIN s USING (member_key)
-        LEFT JOIN a USING (member_key)
-        """
-    )
+    if state.has_panel(con, period):
+        con.execute(
+            f"CREATE OR REPLACE TEMP TABLE panel AS SELECT * EXCLUDE (m_idx) FROM state_panels "
+            f"WHERE m_idx = {period.index} AND {IN_SCOPE}"
+        )
+        return "kept"
+    con.execute(f"CREATE OR REPLACE TEMP TABLE panel AS {fold.panel_sql(period, c_idx, IN_SCOPE)}")
+    return "folded"
 
 
 LONG_COLUMNS = (
