@@ -208,9 +208,7 @@ def job(handmade_db, tmp_path_factory):
     finally:
         con.close()
     save_unit(unit(metrics, "branch", "A"), folder / "branch-A.pkl", BATCH_KEY)
-    [planned] = plan.plan(
-        spec.load(folder / "spec.yaml"), scope.branches, "2017-07", version, False
-    )
+    [planned] = plan.plan(spec.load(folder / "spec.yaml"), scope.rows, "2017-07", version, False)
     return planned.to_dict(), folder / "branch-A.pkl"
 
 

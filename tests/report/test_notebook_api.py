@@ -20,6 +20,7 @@ from nbformat.v4 import new_code_cell, new_notebook, new_output
 
 from bpu_reports.metrics import unit
 from bpu_reports.metrics.privacy import SMALL
+from bpu_reports.metrics.scope import Branch
 from bpu_reports.render.html import to_html
 from bpu_reports.render.portal import render_portal
 from bpu_reports.report import Report, book, house
@@ -333,14 +334,7 @@ def test_spec_title_is_optional_and_reaches_the_plan(tmp_path):
         "  - {notebook: other.ipynb, per: branch, languages: [en]}\n"
     )
     run_spec = spec.load(path)
-    branches = pd.DataFrame(
-        {
-            "branch_code": ["A"],
-            "branch_name": ["KC Alpha"],
-            "region_code": ["R1"],
-            "region_name": ["R"],
-        }
-    )
+    branches = [Branch("A", "KC Alpha", "KC", "R1", "R")]
     jobs = plan.plan(run_spec, branches, "2017-07", "v1", with_regions=False)
     assert [j.title for j in jobs] == ["Profil segmen", None]
     assert jobs[0].to_dict()["title"] == "Profil segmen"

@@ -5,6 +5,8 @@ signed, so a failed report can be opened in JupyterLab and re-run with *Run All*
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import nbformat
@@ -112,3 +114,28 @@ def test_a_failed_report_points_at_the_warehouse_is_signed_and_reruns(
         if "application/vnd.bpu-reports.kpis+json" in o.get("data", {})
     ]
     assert len(kpis) == 1 and kpis[0]  # the report ran on the warehouse
+
+
+def test_an_unchanged_re_run_skips_every_report_without_loading_pandas(
+    bali_db, tmp_path, monkeypatch
+):
+    """A cron re-run with nothing to do plans the batch and stops: it needs neither pandas
+    nor the metric pass (``metrics.scope`` plans from plain rows, ``run.batch`` loads the
+    metrics only when a report is to be made)."""
+    monkeypatch.setenv("BPU_REPORTS_DB", str(bali_db))
+    nb = notebook(tmp_path / "minimal.ipynb", 'branch = "DPS"\nperiod = "2017-07"', "1 + 1")
+    spec_path = spec(tmp_path, nb)
+    out = tmp_path / "out"
+    assert generate(out, spec_path, "DPS") == 0
+    args = ["--out", str(out), "generate", "--period", "2017-07", "--spec", str(spec_path)]
+    code = (
+        "import json, sys\n"
+        "from bpu_reports.cli import main\n"
+        f"code = main({args + ['--scope', 'DPS', '--workers', '1']!r})\n"
+        "print(json.dumps([code, 'pandas' in sys.modules]))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=120
+    )
+    assert json.loads(done.stdout.strip().splitlines()[-1]) == [0, False]
+    assert "0 ok, 0 failed, 1 skipped" in done.stdout + done.stderr

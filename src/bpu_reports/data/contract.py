@@ -241,6 +241,8 @@ DATA_TABLES = tuple(name for name in LOAD_ORDER if name != "recipients")
 recipients re-sends reports, it does not re-make them)."""
 NATIONAL = "NATIONAL"
 """The scope code of the head office's (national) report, e.g. in ``recipients``."""
+NATIONAL_NAME = "Nasional"
+"""The national report's name, as a region's name is the region's."""
 
 
 BULK_TABLES = ("participants", "contributions")

@@ -12,11 +12,13 @@ import calendar
 import datetime as dt
 from functools import cache
 from importlib.resources import files
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import duckdb
 import holidays
-import pandas as pd
+
+if TYPE_CHECKING:  # loaded where a frame is made: planning a batch never needs pandas
+    import pandas as pd
 
 TRANSPORT_SEGMENTS = ("ojek_online",)
 DEFAULT_DUE_DAY = 15
@@ -27,6 +29,8 @@ DEFAULT_DUE_DAY = 15
 @cache
 def rates() -> pd.DataFrame:
     """The contribution-rate table, one row per (period of validity, sector)."""
+    import pandas as pd
+
     with files("bpu_reports.data.resources").joinpath("rates.csv").open("r") as fh:
         frame = pd.read_csv(fh, dtype={"sector": str, "basis": str, "note": str})
     for col in ("valid_from", "valid_to"):
@@ -78,6 +82,8 @@ def due_date(year: int, month: int) -> dt.date:
 @cache
 def due_dates(first_year: int = 2015, last_year: int = 2030) -> pd.DataFrame:
     """``month_idx`` (year*12+month-1), ``month_start``, ``due_date`` for every month in range."""
+    import pandas as pd
+
     rows = [
         (y * 12 + m - 1, dt.date(y, m, 1), due_date(y, m))
         for y in range(first_year, last_year + 1)

@@ -24,7 +24,7 @@ import duckdb
 from bpu_reports.config import memory_limit, warehouse_path
 from bpu_reports.data import state
 from bpu_reports.data.contract import DATA_TABLES, LOAD_ORDER, MEMBER_KEY, TABLES, ddl
-from bpu_reports.errors import WarehouseError
+from bpu_reports.errors import PeriodError, WarehouseError
 from bpu_reports.period import Period
 
 SCHEMA_VERSION = 2
@@ -48,6 +48,14 @@ class WarehouseInfo:
 
     def covers(self, period: Period) -> bool:
         return self.first_period <= period <= self.last_period
+
+    def check(self, period: Period) -> None:
+        """Raise ``PeriodError`` when the data does not cover ``period``."""
+        if not self.covers(period):
+            raise PeriodError(
+                f"period {period} is outside the warehouse's data ({self.first_period} … "
+                f"{self.last_period}): choose a month in that range"
+            )
 
 
 def _configure(con: duckdb.DuckDBPyConnection, memory: str | None) -> None:

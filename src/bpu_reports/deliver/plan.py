@@ -52,7 +52,7 @@ def recipients_of(db: Path, scope: str) -> list[Recipient]:
             return load(con)
         codes = set(chosen.branch_codes)
         if with_regions:
-            codes |= set(chosen.branches.region_code)
+            codes |= chosen.region_codes
         return load(con, codes)
     finally:
         con.close()

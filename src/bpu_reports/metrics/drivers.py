@@ -50,7 +50,7 @@ from bpu_reports.metrics.privacy import THRESHOLD
 from bpu_reports.period import Period
 
 if TYPE_CHECKING:
-    from bpu_reports.metrics.compute import MetricSet
+    from bpu_reports.metrics.metric_set import MetricSet
 
 ON_TIME_RATE_LARGE = 0.02
 """A change of the on-time rate is large from 2 percentage points (0.02 in rate units), …"""

@@ -16,19 +16,17 @@ import pandas as pd
 
 from bpu_reports import outdir
 from bpu_reports.config import BATCH_KEY_ENV
-from bpu_reports.data.contract import NATIONAL  # the national report's code
+from bpu_reports.data.contract import NATIONAL, NATIONAL_NAME
 from bpu_reports.data.store import WarehouseInfo
 from bpu_reports.errors import ScopeError
 from bpu_reports.metrics import drivers, regions
-from bpu_reports.metrics.compute import MetricSet
 from bpu_reports.metrics.explanation import Driver
 from bpu_reports.metrics.membership import ADDITIVE
+from bpu_reports.metrics.metric_set import MetricSet
 from bpu_reports.metrics.targets import summarise
 from bpu_reports.period import Period
 
 Kind = Literal["branch", "region", "national"]
-NATIONAL_NAME = "Nasional"
-"""The national report's name, as a region's name is the region's."""
 
 
 @dataclass(frozen=True)

@@ -23,12 +23,10 @@ from pathlib import Path
 from typing import Any
 
 from bpu_reports import outdir, publish
-from bpu_reports.config import Settings
+from bpu_reports.config import BATCH_KEY_ENV, Settings
 from bpu_reports.data import store
 from bpu_reports.errors import BpuReportsError, Interrupted, PeriodError
-from bpu_reports.metrics import check_period, compute, unit
 from bpu_reports.metrics.scope import Scope
-from bpu_reports.metrics.views import KEY_ENV, new_batch_key, save_unit
 from bpu_reports.period import Period
 from bpu_reports.run import executors, lock, manifest, plan, spec, stop
 from bpu_reports.run.job import run_job
@@ -62,7 +60,7 @@ def plan_jobs(
     ``with_regions``, the national report only when the scope is ``all`` (else one log line
     says it was left out)."""
     return plan.plan(
-        run_spec, scope.branches, period, data_version, with_regions, national=scope.kind == "all"
+        run_spec, scope.rows, period, data_version, with_regions, national=scope.kind == "all"
     )
 
 
@@ -177,7 +175,7 @@ def generate_range(
         months = resolve_periods(period, info=info)
         for month in months:
             try:
-                check_period(info, month)
+                info.check(month)
             except PeriodError as exc:
                 if len(months) == 1:
                     raise
@@ -230,7 +228,7 @@ def _run_month(batch: Batch, force: bool, started: float) -> Summary:
             log.info("removed %d leftover(s) of an interrupted run", swept)
         return batch.run(force, started)
     finally:
-        os.environ.pop(KEY_ENV, None)
+        os.environ.pop(BATCH_KEY_ENV, None)
         outdir.remove_tree(folder / WORK)
         log.removeHandler(handler)
         handler.close()
@@ -307,12 +305,16 @@ class Batch:
         if not todo:
             manifest.save(self.folder, period, self.info, entries)
             return
+        # loaded here, not with the module: a run with nothing to do never needs them
+        from bpu_reports.metrics.metric_set import compute
+        from bpu_reports.metrics.views import new_batch_key, save_unit, unit
+
         t = time.perf_counter()
         metrics = compute(self.con, self.month, self.scope)
         work = self.folder / WORK
         # the kernels load only metrics files signed with this batch's key (never a file
         # a user points at); workers and their kernels inherit it through the environment
-        key = os.environ[KEY_ENV] = new_batch_key()
+        key = os.environ[BATCH_KEY_ENV] = new_batch_key()
         calls = []
         for job in todo:
             path = work / f"{job.kind}-{job.code}.pkl"

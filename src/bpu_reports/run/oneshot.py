@@ -8,9 +8,9 @@ from typing import Any
 
 from bpu_reports.config import Settings
 from bpu_reports.data import store
+from bpu_reports.data.contract import NATIONAL, NATIONAL_NAME
 from bpu_reports.errors import BpuReportsError, Interrupted, ParameterError
-from bpu_reports.metrics import check_period, resolve
-from bpu_reports.metrics.views import NATIONAL, NATIONAL_NAME
+from bpu_reports.metrics import resolve
 from bpu_reports.period import Period
 from bpu_reports.report import formats as fmt
 from bpu_reports.run import parameters, stop
@@ -95,10 +95,10 @@ def run_one(
             scope = resolve(con, region=code)
         else:
             scope = resolve(con)
-        check_period(store.info(con), month)
+        store.info(con).check(month)
     finally:
         con.close()
-    first = scope.branches.iloc[0] if kind != "national" else None
+    first = scope.rows[0] if kind != "national" else None
     name = (
         NATIONAL_NAME
         if first is None

@@ -7,16 +7,16 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from functools import cache
 from pathlib import Path
 from typing import Any
 
-import pandas as pd
-
 import bpu_reports
 from bpu_reports._version import __version__
-from bpu_reports.metrics.views import NATIONAL, NATIONAL_NAME
+from bpu_reports.data.contract import NATIONAL, NATIONAL_NAME
+from bpu_reports.metrics.scope import Branch
 from bpu_reports.run.manifest import kind_order
 from bpu_reports.run.spec import RunSpec, output_stems
 
@@ -76,7 +76,7 @@ def fingerprint(
 
 def plan(
     spec: RunSpec,
-    branches: pd.DataFrame,
+    branches: Sequence[Branch],
     period: str,
     data_version: str,
     with_regions: bool,
@@ -87,7 +87,7 @@ def plan(
     in a stable order: the national report first, then regions (they are few and read
     first), then branches. National reports left out are logged once."""
     jobs: list[Job] = []
-    regions = branches.drop_duplicates("region_code").sort_values("region_code")
+    regions = sorted({b.region_code: b for b in branches}.values(), key=lambda b: b.region_code)
     if not national and any(r.per == "national" for r in spec.reports):
         log.info("national report skipped: scope is not all")
     for report in spec.reports:
@@ -96,9 +96,9 @@ def plan(
         ):
             continue
         if report.per == "branch":
-            units = [(b.branch_code, b.branch_name, b.region_code) for b in branches.itertuples()]
+            units = [(b.branch_code, b.branch_name, b.region_code) for b in branches]
         elif report.per == "region":
-            units = [(r.region_code, r.region_name, r.region_code) for r in regions.itertuples()]
+            units = [(r.region_code, r.region_name, r.region_code) for r in regions]
         else:
             units = [(NATIONAL, NATIONAL_NAME, NATIONAL)]
         for lang, stem in zip(report.languages, output_stems(report), strict=True):

@@ -75,7 +75,7 @@ def resolve_scope(con: Any, text: str) -> tuple[Scope, bool]:
     if text == "all":
         return resolve(con), True
     if "," not in text:
-        regions = set(resolve(con).branches.region_code)
+        regions = resolve(con).region_codes
         if text in regions:
             return resolve(con, region=text), True
     return resolve(con, codes=codes), False

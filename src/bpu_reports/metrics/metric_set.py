@@ -8,7 +8,6 @@ import duckdb
 import pandas as pd
 
 from bpu_reports.data import store
-from bpu_reports.errors import PeriodError
 from bpu_reports.metrics import (
     breakdowns,
     cohorts,
@@ -56,10 +55,9 @@ class MetricSet:
         def cut(frame: pd.DataFrame) -> pd.DataFrame:
             return frame[frame.branch_code.isin(keep)].reset_index(drop=True)
 
-        scope = Scope(self.scope.kind, self.scope.code, cut(self.scope.branches))
         return replace(
             self,
-            scope=scope,
+            scope=self.scope.only(keep),
             trend=cut(self.trend),
             summary=cut(self.summary),
             targets=cut(self.targets),
@@ -73,18 +71,10 @@ class MetricSet:
         )
 
 
-def check_period(info: store.WarehouseInfo, period: Period) -> None:
-    if not info.covers(period):
-        raise PeriodError(
-            f"period {period} is outside the warehouse's data ({info.first_period} … "
-            f"{info.last_period}): choose a month in that range"
-        )
-
-
 def compute(con: duckdb.DuckDBPyConnection, period: Period, scope: Scope) -> MetricSet:
     """Compute the metric set; raises ``PeriodError`` when ``period`` is outside the data."""
     info = store.info(con)
-    check_period(info, period)
+    info.check(period)
     panel.build(con, period, scope.branch_codes)
     try:
         trend = membership.trend(con, period)
