@@ -19,7 +19,7 @@ import duckdb
 import pytest
 from hardening_support import LIGHT_NB, fixtures_import, leftovers, manifest
 
-from bpu_reports.run.batch import sweep
+from bpu_reports.run.month_folder import sweep
 
 pytestmark = pytest.mark.slow
 

@@ -127,11 +127,14 @@ def test_an_unchanged_re_run_skips_every_report_without_loading_pandas(
     spec_path = spec(tmp_path, nb)
     out = tmp_path / "out"
     assert generate(out, spec_path, "DPS") == 0
-    args = ["--out", str(out), "generate", "--period", "2017-07", "--spec", str(spec_path)]
+    args = [
+        *("--out", str(out), "generate", "--period", "2017-07", "--spec", str(spec_path)),
+        *("--scope", "DPS", "--workers", "1"),
+    ]
     code = (
         "import json, sys\n"
         "from bpu_reports.cli import main\n"
-        f"code = main({args + ['--scope', 'DPS', '--workers', '1']!r})\n"
+        f"code = main({args!r})\n"
         "print(json.dumps([code, 'pandas' in sys.modules]))\n"
     )
     done = subprocess.run(

@@ -13,7 +13,6 @@ in order as above, under one lock. ``run.selection`` reads ``--period`` and ``--
 
 from __future__ import annotations
 
-import datetime as dt
 import logging
 import os
 import time
@@ -22,18 +21,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from bpu_reports import outdir, publish
+from bpu_reports import outdir
 from bpu_reports.config import BATCH_KEY_ENV, Settings
 from bpu_reports.data import store
 from bpu_reports.errors import BpuReportsError, Interrupted, PeriodError
 from bpu_reports.metrics.scope import Scope
 from bpu_reports.period import Period
-from bpu_reports.run import executors, lock, manifest, plan, spec, stop
+from bpu_reports.run import executors, lock, manifest, month_folder, plan, spec, stop
 from bpu_reports.run.job import run_job
 from bpu_reports.run.selection import resolve_periods, resolve_scope
 
 log = logging.getLogger("bpu_reports.generate")
-WORK = ".work"
 
 
 @dataclass
@@ -62,15 +60,6 @@ def plan_jobs(
     return plan.plan(
         run_spec, scope.rows, period, data_version, with_regions, national=scope.kind == "all"
     )
-
-
-def sweep(folder: Path) -> int:
-    """Remove what a killed batch may have left: hidden temporary files and the work folder
-    (its metrics files hold unsuppressed small counts). Links are removed, never followed."""
-    removed = outdir.remove_hidden(folder, (".tmp", ".ipynb"))
-    if outdir.remove_tree(folder / WORK):
-        removed += 1
-    return removed
 
 
 Progress = Callable[[dict[str, Any], int, int], None]
@@ -221,15 +210,15 @@ def _run_month(batch: Batch, force: bool, started: float) -> Summary:
     """One month of the batch, with the output folder locked: its log file, the sweep of
     what a killed run left, the batch, and the removal of its work files."""
     folder = batch.folder
-    handler = _log_file(folder)
+    handler = month_folder.log_file(folder, log)
     try:
-        swept = sweep(folder)
+        swept = month_folder.sweep(folder)
         if swept:
             log.info("removed %d leftover(s) of an interrupted run", swept)
         return batch.run(force, started)
     finally:
         os.environ.pop(BATCH_KEY_ENV, None)
-        outdir.remove_tree(folder / WORK)
+        outdir.remove_tree(folder / month_folder.WORK)
         log.removeHandler(handler)
         handler.close()
 
@@ -286,12 +275,12 @@ class Batch:
             exc.done = summary.ok + summary.failed
             exc.not_run = len(todo) - exc.done
             log.info("%s", exc)  # the console gets it once, from the command line
-            sweep(self.folder)  # what the reports cut short had staged
+            month_folder.sweep(self.folder)  # what the reports cut short had staged
             write_kpis(self.folder, entries.values(), out)
-            _publish_portal(out)
+            month_folder.publish_portal(out)
             raise
         write_kpis(self.folder, entries.values(), out)
-        _publish_portal(out)
+        month_folder.publish_portal(out)
         summary.seconds = time.perf_counter() - started
         log.info("%s in %.1f s", summary.line, summary.seconds)
         return summary
@@ -306,15 +295,30 @@ class Batch:
             manifest.save(self.folder, period, self.info, entries)
             return
         # loaded here, not with the module: a run with nothing to do never needs them
-        from bpu_reports.metrics.metric_set import compute
-        from bpu_reports.metrics.views import new_batch_key, save_unit, unit
+        from bpu_reports.metrics.views import new_batch_key
 
-        t = time.perf_counter()
-        metrics = compute(self.con, self.month, self.scope)
-        work = self.folder / WORK
         # the kernels load only metrics files signed with this batch's key (never a file
         # a user points at); workers and their kernels inherit it through the environment
         key = os.environ[BATCH_KEY_ENV] = new_batch_key()
+        if self.executor == "dask":
+            calls = self.prepare(todo, key)
+            results = executors.run_dask(run_job, calls, self.workers, self.scheduler)
+            self.record(results, todo, entries, summary)
+            return
+        # local workers start first and get ready while the metrics are computed
+        with executors.LocalPool(self.workers, len(todo)) as pool:
+            calls = self.prepare(todo, key)
+            self.record(pool.run(run_job, calls), todo, entries, summary)
+
+    def prepare(self, todo: list[plan.Job], key: str) -> list[tuple[Any, ...]]:
+        """Compute the scope's metrics once and save each job's slice, signed with ``key``;
+        the arguments of ``run_job`` for every job."""
+        from bpu_reports.metrics.metric_set import compute
+        from bpu_reports.metrics.views import save_unit, unit
+
+        t = time.perf_counter()
+        metrics = compute(self.con, self.month, self.scope)
+        work = self.folder / month_folder.WORK
         calls = []
         for job in todo:
             path = work / f"{job.kind}-{job.code}.pkl"
@@ -335,11 +339,17 @@ class Batch:
             len(metrics.summary),
             time.perf_counter() - t,
         )
-        results: Iterator[dict[str, Any]]
-        if self.executor == "dask":
-            results = executors.run_dask(run_job, calls, self.workers, self.scheduler)
-        else:
-            results = executors.run_local(run_job, calls, self.workers)
+        return calls
+
+    def record(
+        self,
+        results: Iterator[dict[str, Any]],
+        todo: list[plan.Job],
+        entries: dict[str, dict[str, Any]],
+        summary: Summary,
+    ) -> None:
+        """Record each result in the manifest and ``summary`` as it arrives."""
+        period = str(self.month)
         for done, entry in enumerate(results, start=1):
             if entry["status"] != "ok":
                 kept = manifest.stale(entries.get(entry["key"]), self.settings.out)
@@ -356,33 +366,6 @@ class Batch:
                 log.error("FAILED  %-28s %s", entry["key"], entry["error"]["message"])
             if self.progress:
                 self.progress(entry, done, len(todo))
-
-
-def _publish_portal(out: Path) -> None:
-    from bpu_reports.render.portal import write_portal
-
-    write_portal(out)
-
-
-def _log_file(folder: Path) -> logging.Handler:
-    """The batch's log file. The first thing the batch writes after the lock, so it checks
-    first the paths every report of the period shares: a symbolic link at any of them would
-    lead the batch's writes and deletions elsewhere, and refuses the batch (nothing written)."""
-    from bpu_reports.render.portal import NAME as PORTAL
-
-    out, logs = folder.parent, folder / "logs"
-    shared = (logs, folder / WORK, folder / manifest.NAME, folder / "_failed", out / PORTAL)
-    outdir.refuse_links(out, *shared)
-    publish.make_folder(logs, out)
-    stamp = dt.datetime.now().strftime("%Y%m%dT%H%M%S")
-    path = logs / f"generate-{stamp}.log"
-    handler = logging.FileHandler(path, encoding="utf-8", delay=True)
-    fd = outdir.open_file(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND)
-    handler.stream = os.fdopen(fd, "a", encoding="utf-8")  # opened here: never through a link
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)-7s %(message)s"))
-    log.addHandler(handler)
-    log.setLevel(logging.INFO)
-    return handler
 
 
 __all__ = [

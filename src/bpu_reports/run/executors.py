@@ -55,49 +55,71 @@ def _check_workers(workers: int) -> int:
     return workers
 
 
-def run_local(
-    fn: Callable[..., Any], calls: Sequence[tuple[Any, ...]], workers: int
-) -> Iterator[Any]:
-    """Run in ``workers`` fresh processes (spawned: no state inherited from the parent)."""
-    _check_workers(workers)
-    if not calls:
-        return
-    context = multiprocessing.get_context("spawn")
-    pool = cf.ProcessPoolExecutor(
-        max_workers=min(workers, len(calls)),
-        mp_context=context,
-        initializer=stop.worker_started,
-    )
-    try:
-        futures = [pool.submit(fn, *args) for args in calls]
+class LocalPool:
+    """``workers`` fresh local processes (spawned: no state inherited from the parent) for
+    ``jobs`` jobs, started when the pool is made: each gets ready for reports
+    (``_ready``) while the batch computes its metrics, so its first report does not wait
+    for its imports and fork server."""
+
+    def __init__(self, workers: int, jobs: int):
+        _check_workers(workers)
+        size = max(min(workers, jobs), 1)
+        self._pool = cf.ProcessPoolExecutor(
+            max_workers=size,
+            mp_context=multiprocessing.get_context("spawn"),
+            initializer=_local_worker_started,
+        )
+        for _ in range(size):  # each call starts one more process, up to ``size``
+            self._pool.submit(os.getpid)
+
+    def run(self, fn: Callable[..., Any], calls: Sequence[tuple[Any, ...]]) -> Iterator[Any]:
+        """Run ``fn`` on every argument tuple of ``calls``; results as they finish."""
+        futures = [self._pool.submit(fn, *args) for args in calls]
         for future in cf.as_completed(futures):
             yield future.result()
-    finally:
+
+    def close(self) -> None:
         # on a stop (``run.stop``) the workers are already gone: nothing is left to wait for
-        pool.shutdown(wait=True, cancel_futures=True)
+        self._pool.shutdown(wait=True, cancel_futures=True)
+
+    def __enter__(self) -> LocalPool:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def _local_worker_started() -> None:
+    stop.worker_started()
+    _ready()
+
+
+def _ready() -> None:
+    """Import the report modules (papermill, nbconvert, WeasyPrint) and start this process's
+    kernel fork server (``run.kernels``), both kept for every later job of the process. Run
+    in the process's main thread: the fork server's parent-death signal follows the thread
+    that started it."""
+    from bpu_reports.render import html, pdf, workbook
+    from bpu_reports.run import job, kernels
+
+    del job, html, pdf, workbook  # imported for their modules: the first report does not pay
+    if kernels.enabled():
+        kernels.start_server()  # started now, reused by every report of this process
 
 
 def worker_ready(version: str, address: str = "") -> None:
-    """Make this Dask worker process ready for reports, as a local worker is for its first:
-    the report modules imported (papermill, nbconvert, WeasyPrint) and its kernel fork server
-    started (``run.kernels``), both kept for every later job and batch of the process.
-    Refuses (``ExecutorError``) a worker whose bpu-reports version is not ``version``, the
-    batch's: its reports would not be the ones the batch plans.
-
-    Called in the worker's main thread (a plugin's ``setup``), so the fork server, whose
-    parent-death signal follows the thread that started it, lives as long as the worker."""
+    """Make this Dask worker process ready for reports, as a local worker is (``_ready``),
+    for this batch and every later one. Refuses (``ExecutorError``) a worker whose
+    bpu-reports version is not ``version``, the batch's: its reports would not be the ones
+    the batch plans. Called in the worker's main thread (a plugin's ``setup``)."""
     from bpu_reports import __version__
-    from bpu_reports.render import html, pdf, workbook
-    from bpu_reports.run import job, kernels
 
     if __version__ != version:
         raise ExecutorError(
             f"Dask worker {address} runs bpu-reports {__version__}, the batch {version}: "
             "install the same version on every worker and restart it"
         )
-    del job, html, pdf, workbook  # imported for their modules: the first report does not pay
-    if kernels.enabled():
-        kernels.start_server()  # started now, reused by every report of this process
+    _ready()
 
 
 @functools.cache
