@@ -1,13 +1,16 @@
 """Benchmark: national demo build, then every metric for every branch for some months.
 
     .venv/bin/python bench/metrics.py [--period 2017-07,2021-07,2026-10] [--until 2018-12]
-        [--db /tmp/bpu-national.duckdb] [--reuse] [--derive | --panels] [--memory 7GB]
+        [--db /tmp/bpu-national.duckdb] [--reuse] [--derive | --panels [MONTHS]] [--memory 7GB]
 
 Each step runs in its own process so its wall time and peak RSS are its own. The months
 (by default 2017-07, 2021-07 and 2026-10, those the history reaches) are timed side by side:
 a month's cost must not grow with the years of history before it. ``--derive`` first
 (re)derives the per-member state (``data.state``) of a warehouse built by an older version;
-``--panels`` only the panels it keeps for the months a monthly run reports on.
+``--panels`` only the panels it keeps for the months a monthly run reports on (``--panels
+2017-07,2021-07`` also those months: the panel a build up to that month keeps is the same,
+as no later payment or registration enters it), so that those months are timed as a monthly
+run at the time would have run them.
 ``--memory`` adds a run of each month with DuckDB's memory capped (``BPU_REPORTS_MEMORY``).
 """
 
@@ -42,6 +45,7 @@ con = duckdb.connect(sys.argv[1])
 con.execute("SET enable_progress_bar = false")
 info = store.info(con)
 months = [info.complete_through, info.last_period]  # as a build keeps them
+months += [Period.parse(m) for m in sys.argv[3].split(",") if m]
 if sys.argv[2] == "panels":
     state.keep_panels(con, months)
 else:
@@ -113,8 +117,13 @@ def main() -> None:
     )
     parser.add_argument(
         "--panels",
-        action="store_true",
-        help="(re)fold only the kept panels (the checkpoints are this version's already)",
+        nargs="?",
+        const="",
+        default=None,
+        metavar="MONTHS",
+        help="(re)fold only the kept panels (the checkpoints are this version's already): "
+        "the build's two months, plus MONTHS (comma-separated), as a build up to each of "
+        "them would have kept it",
     )
     parser.add_argument("--memory", help="also time each month with DuckDB capped at this")
     parser.add_argument(
@@ -137,10 +146,11 @@ def main() -> None:
             f"national build to {args.until}: {build['seconds']:7.1f} s   "
             f"peak RSS {build['peak_rss_mb']:7.0f} MB (state included)"
         )
-    if args.derive or args.panels:
-        derive = step(DERIVE, args.db, "panels" if args.panels else "all")
+    panels = args.panels is not None
+    if args.derive or panels:
+        derive = step(DERIVE, args.db, "panels" if panels else "all", args.panels or "")
         print(
-            f"{'panels kept:' if args.panels else 'state derived:':17s} "
+            f"{'panels kept:' if panels else 'state derived:':17s} "
             f"{derive['seconds']:7.1f} s   "
             f"peak RSS {derive['peak_rss_mb']:7.0f} MB"
         )
