@@ -16,6 +16,7 @@ import pytest
 from bpu_reports.data import reference, store
 from bpu_reports.data.contract import CHANNELS, CODE_PATTERN, SEGMENTS, TABLES, schema
 from bpu_reports.data.demo import DEFAULT_SEED, build_demo
+from bpu_reports.data.demo import build as demo_build
 from bpu_reports.errors import ParameterError
 from bpu_reports.period import Period
 from factories import PINNED_UNTIL
@@ -306,6 +307,27 @@ def test_unknown_scale_is_refused(tmp_path: Path) -> None:
     with pytest.raises(ParameterError, match="scale"):
         build_demo(tmp_path / "x.duckdb", scale="jawa")
     assert not (tmp_path / "x.duckdb").exists()
+
+
+def test_an_insert_that_fails_fails_the_build_and_leaves_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Payments are inserted in a thread of their own while the next branch is generated: an
+    insert's error must still stop the build, reach the caller and publish nothing."""
+    real = demo_build._insert
+    inserted: list[str] = []
+
+    def insert(con: duckdb.DuckDBPyConnection, name: str, frame: object) -> None:
+        if name == "contributions":
+            raise OSError("disk full")
+        inserted.append(name)
+        real(con, name, frame)
+
+    monkeypatch.setattr(demo_build, "_insert", insert)
+    with pytest.raises(OSError, match="disk full"):
+        build_demo(tmp_path / "w.duckdb", until=Period(2017, 12))
+    assert "participants" in inserted  # it failed in the writer, after other inserts
+    assert list(tmp_path.iterdir()) == []
 
 
 # --- national scale ------------------------------------------------------------------------

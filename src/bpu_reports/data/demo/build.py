@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import zlib
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -36,23 +37,90 @@ FLUSH_ROWS = 2_000_000
 """Rows gathered before one bulk insert: DuckDB appends few large frames much faster."""
 
 
+@dataclass(frozen=True)
+class _Text:
+    """Text identifiers still to be written out, as real systems write them: ``numbers``
+    zero-padded to ``width`` digits after ``prefix``, null where ``null`` is true. The
+    writer's thread writes them out, once per insert."""
+
+    prefix: str
+    numbers: np.ndarray
+    width: int
+    null: np.ndarray | None = None
+
+    def array(self) -> pa.Array:
+        digits = pc.utf8_lpad(
+            pc.cast(pa.array(self.numbers), pa.string()), width=self.width, padding="0"
+        )
+        text = pc.binary_join_element_wise(self.prefix, digits, "") if self.prefix else digits
+        if self.null is None:
+            return text
+        return pc.if_else(pa.array(self.null), pa.nulls(len(text), pa.string()), text)
+
+    @staticmethod
+    def concat(parts: list[_Text]) -> _Text:
+        nulls = [np.zeros(len(p.numbers), bool) if p.null is None else p.null for p in parts]
+        return _Text(
+            parts[0].prefix,
+            np.concatenate([p.numbers for p in parts]),
+            parts[0].width,
+            None if all(p.null is None for p in parts) else np.concatenate(nulls),
+        )
+
+
+_Part = tuple[pa.Table, dict[str, _Text]]
+
+
 class _Writer:
-    """Buffers generated frames per table and inserts them in large batches."""
+    """Buffers generated frames per table and inserts them in large batches, in a thread of
+    its own, while the next branch is generated: numpy, Arrow and DuckDB release the GIL, so
+    generation and insertion share the machine's cores. One batch at a time is handed to
+    the thread (the next waits for it), which bounds the memory held.
+
+    Use as a context manager: leaving the block inserts what is left and waits for it; the
+    connection is then free for the caller again."""
 
     def __init__(self, con: duckdb.DuckDBPyConnection) -> None:
         self.con = con
-        self.pending: dict[str, list[pa.Table]] = {}
+        self.pending: dict[str, list[_Part]] = {}
+        self._thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="demo-writer")
+        self._inserting: Future[None] | None = None
 
-    def add(self, name: str, frame: pa.Table) -> None:
-        self.pending.setdefault(name, []).append(frame)
-        if sum(len(f) for f in self.pending[name]) >= FLUSH_ROWS:
+    def __enter__(self) -> _Writer:
+        return self
+
+    def __exit__(self, kind: object, error: object, trace: object) -> None:
+        try:
+            if kind is None:
+                self.flush()
+            self._wait()
+        finally:
+            self._thread.shutdown(wait=True)
+
+    def add(self, name: str, frame: pa.Table, text: dict[str, _Text] | None = None) -> None:
+        """Queue ``frame`` for table ``name``, with the text columns ``text`` still to write."""
+        self.pending.setdefault(name, []).append((frame, text or {}))
+        if sum(len(f) for f, _ in self.pending[name]) >= FLUSH_ROWS:
             self.flush(name)
 
     def flush(self, name: str | None = None) -> None:
         for table in [name] if name else list(self.pending):
-            frames = self.pending.pop(table, [])
-            if frames:
-                _insert(self.con, table, pa.concat_tables(frames))
+            parts = self.pending.pop(table, [])
+            if parts:
+                self._wait()
+                self._inserting = self._thread.submit(self._insert, table, parts)
+
+    def _wait(self) -> None:
+        inserting, self._inserting = self._inserting, None
+        if inserting is not None:
+            inserting.result()  # an insert's error is raised here, in the generating thread
+
+    def _insert(self, name: str, parts: list[_Part]) -> None:
+        frame = pa.concat_tables([f for f, _ in parts])
+        for column in parts[0][1]:
+            texts = _Text.concat([t[column] for _, t in parts])
+            frame = frame.append_column(column, texts.array())
+        _insert(self.con, name, frame)
 
 
 @dataclass
@@ -96,11 +164,10 @@ def build_demo(
         )
         _insert(con, "recipients", recipients.recipients(org))
         con.execute("SET enable_progress_bar = false")
-        writer = _Writer(con)
         ids = _Ids()
-        for office in org.offices:
-            writer.add("targets", _branch(writer, office, seed, ids, tl))
-        writer.flush()
+        with _Writer(con) as writer:
+            for office in org.offices:
+                writer.add("targets", _branch(writer, office, seed, ids, tl))
     with contextlib.closing(store.connect(path)) as con:
         return store.info(con)
 
@@ -128,7 +195,6 @@ def _branch(out: _Writer, office: Office, seed: int, ids: _Ids, tl: Timeline) ->
         "outreach_events",
         pa.table(
             {
-                "event_id": _ids("EV-", np.arange(ids.event + 1, ids.event + 1 + len(ev)), 6),
                 "branch_code": pa.array([office.code] * len(ev), pa.string()),
                 "held_on": ev.held_on,
                 "title": pa.array(ev.title, pa.string()),
@@ -137,6 +203,7 @@ def _branch(out: _Writer, office: Office, seed: int, ids: _Ids, tl: Timeline) ->
                 "potential": ev.potential,
             }
         ),
+        {"event_id": _Text("EV-", np.arange(ids.event + 1, ids.event + 1 + len(ev)), 6)},
     )
     personal = names.personal_data(office, len(m), name_rng)
     event_id = np.where(m.event >= 0, ids.event + 1 + m.event.astype(np.int64), 0)
@@ -145,7 +212,6 @@ def _branch(out: _Writer, office: Office, seed: int, ids: _Ids, tl: Timeline) ->
         "participants",
         pa.table(
             {
-                "participant_id": _ids("", keys, KPJ_DIGITS),
                 "member_key": keys.astype(np.int32),
                 "branch_code": pa.repeat(office.code, len(m)),
                 "registered_on": m.reg_date,
@@ -153,22 +219,25 @@ def _branch(out: _Writer, office: Office, seed: int, ids: _Ids, tl: Timeline) ->
                 "channel": _labels(CHANNELS, m.channel),
                 "declared_income": m.income.astype(np.int64) * 1_000_000,
                 "has_jht": m.has_jht,
-                "event_id": pc.if_else(
-                    pa.array(m.event < 0), pa.nulls(len(m), pa.string()), _ids("EV-", event_id, 6)
-                ),
                 "exited_on": pa.array(exit_date, from_pandas=True),
                 **personal,
             }
         ),
+        {
+            "participant_id": _Text("", keys, KPJ_DIGITS),
+            "event_id": _Text("EV-", event_id, 6, null=m.event < 0),
+        },
     )
-    out.add("contributions", _contributions(m, pays, ids, tl))
+    out.add("contributions", *_contributions(m, pays, ids, tl))
     ids.event += len(ev)
     ids.participant += len(m)
     ids.payment += len(pays)
     return targets(office, m, exit_date, target_rng, tl)
 
 
-def _contributions(m: members.Members, p: payments.Payments, ids: _Ids, tl: Timeline) -> pa.Table:
+def _contributions(
+    m: members.Members, p: payments.Payments, ids: _Ids, tl: Timeline
+) -> tuple[pa.Table, dict[str, _Text]]:
     paid_on = tl.month_start[p.t] + (p.day.astype(np.int64) - 1).astype("timedelta64[D]")
     order = np.argsort(paid_on, kind="stable")  # payment ids follow the calendar
     who = p.member[order]
@@ -181,10 +250,8 @@ def _contributions(m: members.Members, p: payments.Payments, ids: _Ids, tl: Time
         months=p.months[order],
     )
     keys = ids.participant + 1 + who.astype(np.int64)
-    return pa.table(
+    frame = pa.table(
         {
-            "payment_id": _ids("INV-", np.arange(ids.payment + 1, ids.payment + 1 + len(p)), 10),
-            "participant_id": _ids("", keys, KPJ_DIGITS),
             "member_key": keys.astype(np.int32),
             "paid_on": paid_on[order],
             "first_month": tl.month_start[p.start[order]],
@@ -192,12 +259,10 @@ def _contributions(m: members.Members, p: payments.Payments, ids: _Ids, tl: Time
             **amounts,
         }
     )
-
-
-def _ids(prefix: str, numbers: np.ndarray, width: int) -> pa.Array:
-    """Text identifiers as real systems write them: zero-padded numbers, maybe a prefix."""
-    digits = pc.utf8_lpad(pc.cast(pa.array(numbers), pa.string()), width=width, padding="0")
-    return pc.binary_join_element_wise(prefix, digits, "") if prefix else digits
+    return frame, {
+        "payment_id": _Text("INV-", np.arange(ids.payment + 1, ids.payment + 1 + len(p)), 10),
+        "participant_id": _Text("", keys, KPJ_DIGITS),
+    }
 
 
 def _labels(labels: tuple[str, ...], index: np.ndarray) -> pa.Array:
