@@ -15,7 +15,7 @@ CORES = len(os.sched_getaffinity(0))
 def test_cap_follows_cores_and_memory() -> None:
     assert executors.cap_workers(1) == (1, None)
     capped, note = executors.cap_workers(CORES + 62)
-    assert 1 <= capped <= CORES
+    assert 1 <= capped <= CORES + executors.EXTRA_WORKERS
     assert note == (
         f"--workers {CORES + 62}: using {capped} ({CORES} core(s), "
         f"{note.split(', ')[1].split(' GiB')[0]} GiB of memory available, "
