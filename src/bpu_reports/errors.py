@@ -37,14 +37,17 @@ class ParameterError(BpuReportsError):
 
 class Interrupted(BpuReportsError):
     """The batch was stopped by SIGTERM or SIGINT; ``done`` reports finished, ``not_run`` did
-    not (``None`` while the batch had not planned its reports yet)."""
+    not (``None`` while the batch had not planned its reports yet). A command that runs no
+    reports (a warehouse build) says what it left in ``note`` instead."""
 
-    def __init__(self, signum: int, done: int = 0, not_run: int | None = None):
+    def __init__(self, signum: int, done: int = 0, not_run: int | None = None, *, note: str = ""):
         super().__init__(signal.Signals(signum).name)
-        self.signum, self.done, self.not_run = signum, done, not_run
+        self.signum, self.done, self.not_run, self.note = signum, done, not_run, note
         self.exit_code = 128 + signum  # as the shell reports a process a signal ended
 
     def __str__(self) -> str:
+        if self.note:
+            return self.note
         if self.not_run is None:
             return "interrupted before any report ran; run again to finish"
         return f"interrupted: {self.done} done, {self.not_run} not run; run again to finish"

@@ -10,6 +10,7 @@ and the batch must say in one line what it did and did not do.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import signal
@@ -23,6 +24,9 @@ import openpyxl
 import psutil
 import pytest
 from hardening_support import LIGHT_NB, leftovers
+
+from bpu_reports.data.demo import build_demo
+from bpu_reports.period import Period
 
 pytestmark = pytest.mark.slow
 
@@ -201,3 +205,42 @@ def test_a_killed_batch_takes_its_workers_and_kernels_with_it(bali_db, tmp_path)
     assert again.returncode == 0, err
     assert leftovers(out) == []  # ... until the next run
     assert sorted(_ok_entries(out)) == [f"{c}/light_report" for c in SCOPE.split(",")]
+
+
+@pytest.mark.parametrize(("signum", "exit_code"), [(signal.SIGTERM, 143), (signal.SIGINT, 130)])
+def test_a_signal_stops_a_demo_build_and_leaves_the_warehouse_as_it_was(
+    tmp_path, signum, exit_code
+):
+    """``db init --demo`` stopped while it generates and inserts (the demo's writer thread
+    busy): exit 143 / 130, one line, the warehouse already there unchanged, and no
+    temporary file left beside it (before, SIGTERM left a half-built file of any size)."""
+    db = tmp_path / "w.duckdb"
+    build_demo(db, until=Period(2017, 12))
+    before = hashlib.sha256(db.read_bytes()).hexdigest()
+    argv = ["--db", str(db), "db", "init", "--demo", "--scale", "national", "--until", "2018-12"]
+    build = subprocess.Popen(
+        [sys.executable, "-m", "bpu_reports", *argv],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
+    try:
+        deadline = time.monotonic() + 120
+        while not list(tmp_path.glob(".w.duckdb.*.building*")):
+            assert build.poll() is None, build.communicate()
+            assert time.monotonic() < deadline, "the build never started"
+            time.sleep(0.1)
+        time.sleep(4)  # generating and inserting the first branches
+        assert build.poll() is None, "the build ended before the signal"
+        build.send_signal(signum)
+        stdout, err = build.communicate(timeout=60)
+    finally:
+        if build.poll() is None:
+            os.killpg(build.pid, signal.SIGKILL)
+            build.communicate()
+    assert build.returncode == exit_code, err
+    assert stdout == ""
+    assert err.strip().splitlines() == [f"interrupted: {db} was not changed; run the command again"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["w.duckdb"]
+    assert hashlib.sha256(db.read_bytes()).hexdigest() == before

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -18,7 +20,7 @@ from bpu_reports.cli.common import (
 )
 from bpu_reports.config import Settings, checked_path
 from bpu_reports.console_views import print_status
-from bpu_reports.errors import BpuReportsError
+from bpu_reports.errors import BpuReportsError, Interrupted
 from bpu_reports.period import Period
 
 db_app = typer.Typer(
@@ -26,6 +28,22 @@ db_app = typer.Typer(
 )
 db_app.callback()(take_globals)
 app.add_typer(db_app, name="db")
+
+
+@contextlib.contextmanager
+def _stoppable_build(db: Path) -> Iterator[None]:
+    """SIGTERM (a scheduler) or SIGINT (Ctrl-C) during a build or an import ends it as an
+    error would: the half-built file is removed (``store.build``), ``db`` is as it was, and
+    one line says so (exit 143 or 130)."""
+    from bpu_reports.run import stop
+
+    try:
+        with stop.on_signals():
+            yield
+    except Interrupted as exc:
+        raise Interrupted(
+            exc.signum, note=f"interrupted: {db} was not changed; run the command again"
+        ) from None
 
 
 @db_app.command("init")
@@ -55,7 +73,8 @@ def db_init(
     kwargs: dict[str, Any] = {} if seed is None else {"seed": seed}
     if until is not None:
         kwargs["until"] = Period.parse(until)
-    info = demo_data.build_demo(settings.db, scale=scale, **kwargs)
+    with _stoppable_build(settings.db):
+        info = demo_data.build_demo(settings.db, scale=scale, **kwargs)
     say(
         settings,
         f"demo warehouse ({scale}) written to {settings.db}: data {info.first_period} … "
@@ -89,9 +108,10 @@ def db_import(
 
     store.check_target(settings.db)
     if pgsource.is_url(source):
-        info = importer.import_postgres(
-            source, settings.db, schema=schema or pgsource.DEFAULT_SCHEMA
-        )
+        with _stoppable_build(settings.db):
+            info = importer.import_postgres(
+                source, settings.db, schema=schema or pgsource.DEFAULT_SCHEMA
+            )
         described = pgsource.describe(source, schema or pgsource.DEFAULT_SCHEMA)
     else:
         if schema is not None:
@@ -99,7 +119,8 @@ def db_import(
                 "--schema applies to a PostgreSQL source only (postgresql://USER@HOST/DB), "
                 f"not to the folder {source}"
             )
-        info = importer.import_folder(checked_path(Path(source), "SOURCE"), settings.db)
+        with _stoppable_build(settings.db):
+            info = importer.import_folder(checked_path(Path(source), "SOURCE"), settings.db)
         described = source
     say(
         settings,
