@@ -2,7 +2,7 @@
 national demo warehouse, HTML + PDF (bench/national-month.yaml), then the same command again
 with nothing changed.
 
-    .venv/bin/python bench/national.py [--db /tmp/bpu-national.duckdb] [--workers 2]
+    .venv/bin/python bench/national.py [--db /tmp/bpu-national.duckdb] [--workers N]
         [--period 2017-07] [--executor local|dask] [--scheduler tcp://…]
 
 Prints wall time and the peak resident memory of the whole process tree (sampled), each
@@ -12,7 +12,6 @@ beside its target.
 from __future__ import annotations
 
 import argparse
-import os
 import subprocess
 import sys
 import tempfile
@@ -70,7 +69,7 @@ def run(args: list[str]) -> tuple[float, float]:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--db", type=Path, default=Path("/tmp/bpu-national.duckdb"))
-    parser.add_argument("--workers", type=int, default=os.cpu_count() or 2)
+    parser.add_argument("--workers", type=int, default=None, help="default: what generate chooses")
     parser.add_argument("--out", type=Path, default=None)
     parser.add_argument("--period", default="2017-07")
     parser.add_argument("--spec", type=Path, default=ROOT / "bench" / "national-month.yaml")
@@ -106,8 +105,7 @@ def main() -> None:
         str(args.spec),
         "--scope",
         "all",
-        "--workers",
-        str(args.workers),
+        *(["--workers", str(args.workers)] if args.workers else []),
         "--executor",
         args.executor,
         *(["--scheduler", args.scheduler] if args.scheduler else []),
@@ -115,7 +113,8 @@ def main() -> None:
     wall, peak = run(cmd)
     reports = len(list(out.glob(f"{args.period}/*/*.pdf")))
     print(
-        f"national month {args.period}, {args.executor}, {args.workers} workers: {reports} "
+        f"national month {args.period}, {args.executor}, {args.workers or 'default'} workers: "
+        f"{reports} "
         f"reports (HTML + PDF) in {wall / 60:.2f} min ({wall / max(reports, 1):.2f} s/report, "
         f"{reports / wall:.2f} reports/s), peak RSS {peak:.0f} MB   target ≤ 3 min: "
         f"{'yes' if wall <= 180 else 'NO'}"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from types import SimpleNamespace
 
 import pytest
 from hardening_support import LIGHT_NB, Cli, manifest
@@ -38,3 +39,17 @@ def test_too_many_workers_are_capped_with_a_note(handmade_db, tmp_path, capsys) 
     log = next((out / "2017-07" / "logs").glob("generate-*.log")).read_text()
     assert f"2 to run, 0 unchanged; local executor, {capped} worker(s)" in log
     assert {e["status"] for e in manifest(out).values()} == {"ok"}
+
+
+def test_a_batch_left_to_choose_takes_one_more_worker_when_it_is_large(monkeypatch) -> None:
+    """Without ``--workers``: one per core, and one more from 8 reports to run per core (a
+    worker leaves its core idle while its kernel starts), if memory holds it."""
+    monkeypatch.setattr(executors, "default_workers", lambda: 2)
+    plenty = SimpleNamespace(available=64 * 2**30)
+    monkeypatch.setattr(executors.psutil, "virtual_memory", lambda: plenty)
+    assert executors.default_for(jobs=15, workers=2) == 2
+    assert executors.default_for(jobs=16, workers=2) == 3
+    assert executors.default_for(jobs=318, workers=2) == 3
+    two_only = SimpleNamespace(available=2 * executors.WORKER_MEMORY + 1)
+    monkeypatch.setattr(executors.psutil, "virtual_memory", lambda: two_only)
+    assert executors.default_for(jobs=318, workers=2) == 2

@@ -123,7 +123,11 @@ def generate_cmd(
         "parameters/monthly.yaml"
     ),
     workers: Annotated[
-        int | None, typer.Option(help="Parallel reports (default: the CPU count).")
+        int | None,
+        typer.Option(
+            help="Parallel reports (default: the CPU count, one more for 8 or more reports "
+            "per core)."
+        ),
     ] = None,
     executor: Annotated[str, typer.Option(help="local (processes) or dask.")] = "local",
     scheduler: Annotated[

@@ -57,6 +57,21 @@ def cap_workers(requested: int) -> tuple[int, str | None]:
     )
 
 
+EXTRA_FROM = 8
+"""Reports per core to run from which a batch left to choose its workers takes the extra
+one: on 2 cores it made 16 national branch reports 4 % faster, and 8 Bali reports 7 % slower."""
+
+
+def default_for(jobs: int, workers: int) -> int:
+    """The local workers of a batch of ``jobs`` reports to run whose ``--workers`` was left
+    to choose: ``workers`` (one per core, as capped), and :data:`EXTRA_WORKERS` more when
+    there are at least :data:`EXTRA_FROM` reports per core and memory holds them."""
+    if jobs < EXTRA_FROM * default_workers():
+        return workers
+    more, _ = cap_workers(workers + EXTRA_WORKERS)
+    return max(workers, more)
+
+
 def _check_workers(workers: int) -> int:
     if workers < 1:
         raise ExecutorError(f"--workers {workers}: use 1 or more (default: the CPU count)")
