@@ -66,19 +66,25 @@ def _ok_entries(out: Path) -> dict[str, dict]:
     return {e["key"]: e for e in data["reports"] if e["status"] == "ok"}
 
 
-def _generate(db: Path, out: Path, spec: Path, marker: str, **env: str) -> subprocess.Popen:
-    argv = [
-        "--db", str(db), "--out", str(out), "--quiet", "generate", "--period", "2017-07",
-        "--scope", SCOPE, "--spec", str(spec), "--workers", "2",
-    ]  # fmt: skip
+def _start(argv: list[str], marker: str = "", **env: str) -> subprocess.Popen:
+    """``bpu-reports ARGV`` as cron or systemd start a job: in its own session (its own
+    process group), its processes marked with ``marker`` in their environment."""
     return subprocess.Popen(
         [sys.executable, "-m", "bpu_reports", *argv],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
-        start_new_session=True,  # as cron or systemd start a job: its own process group
+        start_new_session=True,
         env={**os.environ, MARKER: marker, **env},
     )
+
+
+def _generate(db: Path, out: Path, spec: Path, marker: str, **env: str) -> subprocess.Popen:
+    argv = [
+        "--db", str(db), "--out", str(out), "--quiet", "generate", "--period", "2017-07",
+        "--scope", SCOPE, "--spec", str(spec), "--workers", "2",
+    ]  # fmt: skip
+    return _start(argv, marker, **env)
 
 
 def _wait_for_dps(batch: subprocess.Popen, out: Path, marker: str) -> None:
@@ -155,14 +161,7 @@ def test_a_signal_stops_a_single_run_cleanly(bali_db, tmp_path):
         "--db", str(bali_db), "--out", str(out), "run", str(LIGHT_NB), "--branch", "JMB",
         "--period", "2017-07", "--format", "html", "-p", "hang_on=JMB",
     ]  # fmt: skip
-    one = subprocess.Popen(
-        [sys.executable, "-m", "bpu_reports", *argv],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        start_new_session=True,
-        env={**os.environ, MARKER: marker},
-    )
+    one = _start(argv, marker)
     try:
         deadline = time.monotonic() + 120
         while len(_processes(marker)) < 3:  # the command, its kernel server, the kernel
@@ -218,13 +217,7 @@ def test_a_signal_stops_a_demo_build_and_leaves_the_warehouse_as_it_was(
     build_demo(db, until=Period(2017, 12))
     before = hashlib.sha256(db.read_bytes()).hexdigest()
     argv = ["--db", str(db), "db", "init", "--demo", "--scale", "national", "--until", "2018-12"]
-    build = subprocess.Popen(
-        [sys.executable, "-m", "bpu_reports", *argv],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        start_new_session=True,
-    )
+    build = _start(argv)
     try:
         deadline = time.monotonic() + 120
         while not list(tmp_path.glob(".w.duckdb.*.building*")):
