@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 import weasyprint
 from pypdf import PageObject, PdfReader
-from pypdf.generic import ContentStream, TextStringObject
+from pypdf.generic import TextStringObject
 
 from bpu_reports.cli import main
 from bpu_reports.data import store
@@ -25,6 +25,7 @@ from bpu_reports.render.portal import render_portal
 from bpu_reports.report import formats as f
 from bpu_reports.report.cover import RUNNING_NAME, running_name
 from factories import build_warehouse, event, member, payment
+from pdf_matrix import IDENTITY, Matrix, operations, times
 
 pytestmark = pytest.mark.slow
 ROOT = Path(__file__).resolve().parents[2]
@@ -187,23 +188,6 @@ def _widths(font) -> tuple[dict[int, float], float]:
     return widths, float(cid.get("/DW", 1000))
 
 
-Matrix = tuple[float, float, float, float, float, float]
-IDENTITY: Matrix = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
-
-
-def _times(m: Matrix, n: Matrix) -> Matrix:
-    """``m`` then ``n`` (PDF matrices, row vectors)."""
-    a, b, c, d, e, f_ = m
-    return (
-        a * n[0] + b * n[2],
-        a * n[1] + b * n[3],
-        c * n[0] + d * n[2],
-        c * n[1] + d * n[3],
-        e * n[0] + f_ * n[2] + n[4],
-        e * n[1] + f_ * n[3] + n[5],
-    )
-
-
 def _point(x: float, m: Matrix) -> tuple[float, float]:
     return x * m[0] + m[4], x * m[1] + m[5]
 
@@ -214,7 +198,7 @@ def runs(page: PageObject) -> list[Run]:
     widths (from the PDF's own fonts, less the TJ adjustments) further. (pypdf's
     ``extract_text(visitor_text=…)`` joins the runs of a line into one and places a form's
     text in the form's own space, so the content streams are read here operator by operator;
-    WeasyPrint writes Type0 fonts and places every run with ``Tm``.)"""
+    the PDF has Type0 fonts and places runs with ``Tm`` or ``Td``.)"""
     reader = page.pdf
     found: list[Run] = []
     fonts: dict[int, tuple[dict[int, str], dict[int, float], float]] = {}
@@ -226,27 +210,20 @@ def runs(page: PageObject) -> list[Run]:
         return fonts[id(font)]
 
     def walk(content: object, resources: dict, ctm: Matrix) -> None:
-        stack: list[Matrix] = []
         tm, font, size = IDENTITY, None, 0.0
-        for args, op in ContentStream(content, reader).operations:
-            if op == b"q":
-                stack.append(ctm)
-            elif op == b"Q":
-                ctm = stack.pop()
-            elif op == b"cm":
-                ctm = _times(tuple(float(v) for v in args), ctm)  # type: ignore[arg-type]
-            elif op == b"BT":
+        for args, op, ctm in operations(content, reader, ctm):  # noqa: B020
+            if op == b"BT":
                 tm = IDENTITY
             elif op == b"Tm":
                 tm = tuple(float(v) for v in args)  # type: ignore[assignment]
             elif op == b"Td":
-                tm = _times((1.0, 0.0, 0.0, 1.0, float(args[0]), float(args[1])), tm)
+                tm = times((1.0, 0.0, 0.0, 1.0, float(args[0]), float(args[1])), tm)
             elif op == b"Tf":
                 font, size = font_of(resources["/Font"][args[0]]), float(args[1])
             elif op in (b"TJ", b"Tj"):
                 assert font is not None
                 chars, widths, default = font
-                advance, text = 0.0, []
+                advance, visible, text = 0.0, 0.0, []
                 for part in args[0] if op == b"TJ" else [args[0]]:
                     if isinstance(part, TextStringObject):  # pypdf's guess: text
                         part = part.original_bytes
@@ -255,25 +232,27 @@ def runs(page: PageObject) -> list[Run]:
                             gid = int.from_bytes(part[k : k + 2], "big")
                             text.append(chars.get(gid, ""))
                             advance += widths.get(gid, default) / 1000 * size
+                            if chars.get(gid, "").strip():
+                                visible = advance  # a line's last space shows nothing
                     else:
                         advance -= float(part) / 1000 * size
-                where = _times(tm, ctm)
-                (x0, y), (x1, _) = _point(0.0, where), _point(advance, where)
+                where = times(tm, ctm)
+                (x0, y), (x1, _) = _point(0.0, where), _point(visible, where)
                 found.append(Run("".join(text), min(x0, x1), max(x0, x1), y))
-                tm = _times((1.0, 0.0, 0.0, 1.0, advance, 0.0), tm)
+                tm = times((1.0, 0.0, 0.0, 1.0, advance, 0.0), tm)
             elif op == b"Do":
                 xobject = resources["/XObject"][args[0]].get_object()
                 if xobject.get("/Subtype") == "/Form":
                     matrix = tuple(float(v) for v in xobject.get("/Matrix", IDENTITY))
                     inner = xobject.get("/Resources", resources)
-                    walk(xobject, inner, _times(matrix, ctm))  # type: ignore[arg-type]
+                    walk(xobject, inner, times(matrix, ctm))  # type: ignore[arg-type]
 
     walk(page.get_contents(), page["/Resources"], IDENTITY)
     return found
 
 
 MM = 72 / 25.4
-SIDE_MARGIN = 17 * MM  # print.css: @page margin 20mm 17mm 18mm 17mm
+SIDE_MARGIN = 17 * MM  # report.typ: page margins 20 mm, 17 mm, 18 mm, 17 mm
 TOP_MARGIN = 20 * MM
 
 
@@ -301,6 +280,7 @@ def column_lines(found: list[Run], text: str) -> list[Run]:
     """The lines ``text`` is wrapped into: the runs that start where its first line starts
     (one column) and, in the order they are drawn, spell it out (white space aside)."""
     text = flat(text)
+    found = joined(found)
     longest = ""
     for start, first in enumerate(found):
         if not first.text.strip() or not text.startswith(flat(first.text)):
@@ -314,6 +294,19 @@ def column_lines(found: list[Run], text: str) -> list[Run]:
                 return lines
         longest = max(longest, spelt, key=len)
     raise AssertionError(f"only {longest!r} of {text!r} is shown")
+
+
+def joined(found: list[Run]) -> list[Run]:
+    """Runs drawn one after the other on one baseline, each starting where the last ended,
+    as one run (a word broken between any two letters is drawn a letter at a time)."""
+    out: list[Run] = []
+    for run in found:
+        last = out[-1] if out else None
+        if last and abs(run.y - last.y) < 0.1 and -0.5 < run.x0 - last.x1 < 0.5:
+            out[-1] = Run(last.text + run.text, last.x0, run.x1, last.y)
+        else:
+            out.append(run)
+    return out
 
 
 def flat(text: str) -> str:

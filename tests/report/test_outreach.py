@@ -12,6 +12,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import re
+import subprocess
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 
@@ -19,10 +20,9 @@ import numpy as np
 import pandas as pd
 import pytest
 from matplotlib.textpath import text_to_path
-from weasyprint import HTML
 
 from bpu_reports.metrics import unit
-from bpu_reports.render.html import css
+from bpu_reports.render import pdf
 from bpu_reports.report import charts
 from bpu_reports.report.charts.bar_values import GAP, fit_values, text_height
 from bpu_reports.report.charts.layout import font_props, text_width
@@ -538,52 +538,75 @@ def test_a_year_without_events_says_so_on_a_phone(branch):
 # -- the events table ------------------------------------------------------------------------
 
 
-def walk(box):
-    """``box`` of WeasyPrint's layout and every box inside it, depth first."""
-    yield box
-    for child in getattr(box, "children", []):
-        yield from walk(child)
+def printed_words(table: str) -> list[tuple[str, float, float, float]]:
+    """The words of ``table`` (a report table's HTML) as the print layout places them on
+    the first page: (word, left, right, top), in points, read back by poppler's
+    ``pdftotext -bbox``."""
+    page = (
+        '<html lang="id"><head><title>t</title></head><body><main class="bpu-report">'
+        f'<div class="bpu-output">{table}</div></main></body></html>'
+    )
+    done = subprocess.run(
+        ["pdftotext", "-bbox", "-f", "1", "-l", "1", "-", "-"],
+        input=pdf.to_pdf(page),
+        capture_output=True,
+        check=True,
+    )
+    words = re.findall(
+        r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="[\d.]+">([^<]*)</word>',
+        done.stdout.decode("utf-8"),
+    )
+    return [(w, float(x0), float(x1), float(y0)) for x0, y0, x1, w in words]
+
+
+def date_lines(words: list[tuple[str, float, float, float]], year: str) -> dict[str, list[str]]:
+    """Each date of the table's first column (a day, a month, ``year``) as the lines it is
+    printed on: the words at the date column's left, line by line."""
+    dates: dict[str, list[str]] = {}
+    for i, (word, *_rest) in enumerate(words):
+        if not (word.isdigit() and len(word) <= 2 and i + 1 < len(words)):
+            continue
+        day_top = words[i][3]
+        month = words[i + 1]
+        if abs(month[3] - day_top) > 0.5 or not month[0].isalpha():
+            continue
+        years = [w for w in words[i + 2 :] if w[0] == year and abs(w[2] - month[2]) < 40]
+        if not years:
+            continue
+        first = years[0]
+        same = abs(first[3] - day_top) < 0.5
+        key = f"{word} {month[0]} {year}"
+        dates[key] = [key] if same else [f"{word} {month[0]}", year]
+    return dates
 
 
 def test_the_event_date_stays_on_one_line_in_print(region):
-    """The year's events of a region (a branch column, long titles) in the print layout:
-    every date cell is one line of WeasyPrint's layout."""
+    """The year's events of a region (a branch column, long titles) in the printed
+    layout: every date of a short month's name is one line."""
     long = "Sosialisasi BPU pengemudi ojek online dan pedagang pasar tradisional"
     events = frame(
         ("2017-07-30", "Lapangan Puputan Renon", 2000, 450, 450, 450),
         ("2017-06-11", "Balai Penyuluhan Pertanian Singaraja", 350, 70, 53, 34),
     ).assign(title=long)
     table = events_table(with_events(region, events), "id", in_month=False).to_html()
-    doc = HTML(string=f"<style>{css('print', 'id')}</style>{table}").render()
-
-    cells = [b for b in walk(doc.pages[0]._page_box) if type(b).__name__ == "TableCellBox"]
-    lines = {}
-    for cell in cells:
-        rows = [b for b in walk(cell) if type(b).__name__ == "LineBox"]
-        text = " ".join("".join(getattr(t, "text", "") for t in walk(r)) for r in rows)
-        lines[text] = len(rows)
-    assert lines["30 Juli 2017"] == 1 and lines["11 Juni 2017"] == 1
+    lines = date_lines(printed_words(table), "2017")
+    assert lines == {"30 Juli 2017": ["30 Juli 2017"], "11 Juni 2017": ["11 Juni 2017"]}
 
 
 def test_a_long_date_wraps_before_its_year_inside_its_cell_in_print(region):
-    """The longest dates of a region's events ("24 September 2026") in the print layout:
-    no line of a date cell is wider than the cell (the text never runs into the branch
-    column); the day and the month stay together, the year goes to the next line."""
+    """The longest dates of a region's events ("24 September 2026") in the printed
+    layout: the day and the month stay together, the year goes to the next line, and no
+    line of the date runs into the branch column beside it."""
     events = frame(
         ("2026-09-24", "Pelabuhan Perikanan Tangerang Kota", 470, 191, 164, 164),
         ("2026-10-25", "Terminal Tangerang Cikokol", 170, 80, 69, 69),
     ).assign(title="Sosialisasi BPU pengemudi ojek online dan pedagang pasar tradisional")
     table = events_table(with_events(region, events), "id", in_month=False).to_html()
-    doc = HTML(string=f"<style>{css('print', 'id')}</style>{table}").render()
-
-    dates = {}
-    for cell in (b for b in walk(doc.pages[0]._page_box) if type(b).__name__ == "TableCellBox"):
-        rows = [b for b in walk(cell) if type(b).__name__ == "LineBox"]
-        texts = ["".join(getattr(t, "text", "") for t in walk(r)).strip() for r in rows]
-        if texts and texts[-1].endswith("2026") and texts[0][:2].isdigit():
-            dates[" ".join(texts)] = texts
-            for row in rows:
-                assert row.width <= cell.width + 0.01  # inside its cell
+    words = printed_words(table)
+    dates = date_lines(words, "2026")
+    month_ends = [w[2] for w in words if w[0] in ("September", "Oktober")]
+    beside = [w[1] for w in words if w[0].startswith("KC") or w[0] == "Kantor"]
+    assert month_ends and beside and max(month_ends) < min(beside)  # inside its cell
     assert dates == {
         "24 September 2026": ["24 September", "2026"],
         "25 Oktober 2026": ["25 Oktober", "2026"],

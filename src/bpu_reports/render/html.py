@@ -1,5 +1,5 @@
 """Notebook → HTML with the package's own nbconvert template: a screen variant (one
-self-contained file, phone-friendly) and a print variant that ``render.pdf`` lays out on A4.
+self-contained file, phone-friendly) and a print variant that ``render.pdf`` typesets on A4.
 
 On a phone (screen variant, ``screen.css``) a report table's cells carry their column's name
 (``data-label``), so a table of many columns becomes one block per row instead of scrolling
@@ -14,7 +14,6 @@ from functools import cache
 from importlib.resources import files
 from typing import Any, Literal
 
-import jinja2
 import nbformat
 from nbconvert import HTMLExporter
 from nbconvert.exporters.templateexporter import TemplateExporter
@@ -50,16 +49,14 @@ def _read(package: str, name: str) -> str:
 
 @cache
 def css(variant: Variant, lang: str) -> str:
-    """The stylesheet of a variant: components + screen or print layout."""
+    """The stylesheet of a variant: the components' look, then the screen layout, or in
+    print the rules an output laid out apart keeps (``render.foreign``); the printed
+    pages themselves are ``templates/report.typ``'s."""
+    check_lang(lang)
     components = _read("bpu_reports.report.resources", "components.css")
     if variant == "screen":
         return components + _read("bpu_reports.render.templates", "screen.css")
-    layout = jinja2.Template(_read("bpu_reports.render.templates", "print.css.j2")).render(
-        classification=word("classification", check_lang(lang)),
-        page=word("page", check_lang(lang)),
-        page_of=word("page_of", check_lang(lang)),
-    )
-    return components + layout
+    return components + _read("bpu_reports.render.templates", "foreign.css")
 
 
 class _Exporter(HTMLExporter):

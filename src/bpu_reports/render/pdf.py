@@ -1,75 +1,59 @@
-"""Print-variant HTML → PDF with WeasyPrint (no LaTeX, no browser): the A4 PDF, and the
-archival PDF (PDF/A-3b) that carries the report's figures as an embedded file.
+"""Print-variant HTML → PDF with Typst (the ``typst`` wheel: the compiler in Rust, no LaTeX,
+no browser): the A4 PDF, and the archival PDF (PDF/A-3b) that carries the report's figures
+as an embedded file.
 
-Both come from one layout: :func:`layout` paginates the HTML once, :func:`write` and
-:func:`write_archive` each write the laid-out pages (laying out costs more than writing).
-The charts' SVGs are drawn apart, natively, and placed where the layout put them
-(``render.drawings``)."""
+The layout is ``templates/report.typ`` alone. It lays out the print HTML read as a document
+tree (``render.typeset``); an output the template has no form for is laid out apart by
+WeasyPrint (``render.foreign``) and placed as vector pages. :func:`layout` reads the HTML
+once; :func:`write` and :func:`write_archive` each typeset it."""
 
 from __future__ import annotations
 
+import json
 import logging
-import warnings
+import subprocess
+import tempfile
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, replace
+from functools import cache
+from importlib.resources import files
+from pathlib import Path
 from typing import Any
 
-import weasyprint
+import typst
 
-from bpu_reports.render import drawings
+from bpu_reports.errors import BpuReportsError
+from bpu_reports.render import foreign, typeset
 
-# WeasyPrint logs every CSS property it ignores; the print stylesheet is ours and tested.
-logging.getLogger("weasyprint").setLevel(logging.ERROR)
-logging.getLogger("fontTools").setLevel(logging.ERROR)
+log = logging.getLogger(__name__)
 
-ARCHIVE_VARIANT = "pdf/a-3b"
+ARCHIVE_VARIANT = "a-3b"
 """ISO 19005-3, conformance B: fonts embedded, sRGB output intent, XMP identification, and
 embedded files allowed (each an associated file of the document, ``/AF``)."""
+RASTER_DPI = 300
+"""An output laid out apart is placed as vector pages, except in the archival PDF, where
+PDF/A forbids embedding a PDF: there it is a picture of this resolution."""
 
-OUTPUT_INTENT = "srgb"
-"""WeasyPrint's sRGB ICC profile (sRGB2014), the archival PDF's output intent."""
+
+class PrintFailed(BpuReportsError):
+    """Typst could not typeset the report."""
 
 
 @dataclass(frozen=True)
 class Layout:
-    """A print HTML laid out on A4 pages, ready to be written: WeasyPrint's pages, and the
-    charts drawn apart with where each goes (none when WeasyPrint drew them itself)."""
+    """A print HTML read for typesetting: the document tree, its drawings and files."""
 
-    document: weasyprint.Document
-    drawn: bytes | None = None
-    slots: list[drawings.Slot] = field(default_factory=list)
-
-    def finish(self, pdf: bytes) -> bytes:
-        """The written pages with the charts stamped in place."""
-        if self.drawn is None:
-            return pdf
-        return drawings.place(pdf, self.drawn, self.slots)
+    document: typeset.Document
 
 
 def layout(html: str, *, base_url: str | None = None) -> Layout:
-    """``html`` laid out on A4 pages by the print stylesheet, ready to be written."""
-    emptied, svgs = drawings.set_aside(html)
-    drawn = drawings.draw(svgs) if svgs else None
-    if drawn is None:
-        return Layout(weasyprint.HTML(string=html, base_url=base_url).render())
-    document = weasyprint.HTML(string=emptied, base_url=base_url).render()
-    found = {
-        name: drawings.Slot(number, rect)
-        for number, page in enumerate(document.pages)
-        for name, rect in page.anchors.items()
-        if name.startswith(drawings.SLOT)
-    }
-    slots = [found.get(f"{drawings.SLOT}{i}") for i in range(len(svgs))]
-    if any(slot is None for slot in slots):  # an SVG inside something not laid out
-        return Layout(weasyprint.HTML(string=html, base_url=base_url).render())
-    return Layout(document, drawn, [slot for slot in slots if slot is not None])
+    """``html`` (the print variant of ``render.html.to_html``) read for typesetting."""
+    return Layout(typeset.read(html, css=foreign.stylesheet()))
 
 
 def write(document: Layout) -> bytes:
-    """The PDF bytes of a laid-out ``document``."""
-    pdf = document.document.write_pdf()
-    assert pdf is not None
-    return document.finish(pdf)
+    """The PDF bytes of ``document``."""
+    return _compile(document)
 
 
 def write_archive(
@@ -78,38 +62,104 @@ def write_archive(
     *,
     description: str = "",
 ) -> bytes:
-    """The PDF/A-3b bytes of a laid-out ``document``, with each of ``attachments`` (file
-    name → bytes, the type guessed from the name: ``figures.json`` is JSON) embedded as an
-    associated file of the document whose relationship is ``Data`` (the figures the pages
-    show). ``description`` describes each attachment.
+    """The PDF/A-3b bytes of ``document``, with the attachment of ``attachments`` (one file
+    name → bytes; JSON) embedded as an associated file of the document whose relationship
+    is ``Data`` (the figures the pages show). ``description`` describes it."""
+    ((name, data),) = attachments.items()
+    pictures = {
+        path: _raster(pdf) if path.endswith(".pdf") else pdf
+        for path, pdf in document.document.files.items()
+    }
+    archived = replace(document.document, files=pictures)
+    extra = {
+        "raster": bool(pictures),
+        "attachment": {
+            "name": name,
+            "mime": "application/json" if name.endswith(".json") else "application/octet-stream",
+            "description": description or name,
+        },
+    }
+    return _compile(
+        replace(document, document=archived),
+        meta=extra,
+        inputs={"attachment": data.decode("utf-8")},
+        standards=[ARCHIVE_VARIANT],
+    )
 
-    ``document`` itself is left as it was (the archive is written from a copy with its own
-    colour profiles), so :func:`write` gives the same PDF before or after this."""
-    archive = document.document.copy()
-    archive.color_profiles = dict(document.document.color_profiles)
-    archive.output_intent = OUTPUT_INTENT
-    files = [
-        weasyprint.Attachment(
-            string=data, name=name, description=description or None, relationship="Data"
-        )
-        for name, data in attachments.items()
-    ]
-    # WeasyPrint 70 opens its sRGB profile and leaves the file to the garbage collector
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", ResourceWarning)
-        pdf = archive.write_pdf(pdf_variant=ARCHIVE_VARIANT, attachments=files, finisher=_once)
-    assert pdf is not None
-    return document.finish(pdf)
 
-
-def _once(document: weasyprint.Document, pdf: Any) -> None:
-    """Each associated file once in the catalogue's ``/AF`` (WeasyPrint 70 lists an
-    embedded file there twice: once from the name tree, once from its file spec)."""
-    files = pdf.catalog.get("AF")  # a pydyf.Array of references ("12 0 R")
-    if files:
-        pdf.catalog["AF"] = type(files)(dict.fromkeys(files))
+def ready() -> None:
+    """Find the fonts and read the template now, not in the first report (a batch worker
+    calls this while the batch computes its metrics)."""
+    _compiler()
+    _template()
 
 
 def to_pdf(html: str, *, base_url: str | None = None) -> bytes:
-    """The PDF bytes of ``html`` (A4, paged by the print stylesheet)."""
+    """The PDF bytes of ``html`` (A4, laid out by the report template)."""
     return write(layout(html, base_url=base_url))
+
+
+def _compile(
+    document: Layout,
+    *,
+    meta: dict[str, Any] | None = None,
+    inputs: dict[str, str] | None = None,
+    standards: list[str] | None = None,
+) -> bytes:
+    from bpu_reports.report.words import check_lang, word
+
+    doc = document.document
+    lang = check_lang(doc.meta.get("lang", "id"))
+    tree = {
+        "meta": {
+            "classification": word("classification", lang),
+            "page_word": word("page", lang),
+            "page_of": word("page_of", lang),
+            **doc.meta,
+            **(meta or {}),
+        },
+        "body": doc.body,
+    }
+    sys_inputs = {"tree": json.dumps(tree, ensure_ascii=False), **doc.svgs, **(inputs or {})}
+    kwargs: dict[str, Any] = {"sys_inputs": sys_inputs}
+    if standards:
+        kwargs["pdf_standards"] = standards
+    try:
+        if doc.files:
+            with tempfile.TemporaryDirectory(prefix="bpu-print-") as root:
+                for path, data in doc.files.items():
+                    Path(root, path.lstrip("/")).write_bytes(data)
+                pdf = _compiler().compile(input=_template(), root=root, **kwargs)
+        else:
+            pdf = _compiler().compile(input=_template(), **kwargs)
+    except Exception as exc:  # typst raises its own error types
+        first = str(exc).strip().splitlines()[:1]
+        raise PrintFailed(f"the PDF could not be typeset: {first[0] if first else exc}") from exc
+    assert isinstance(pdf, bytes)
+    return pdf
+
+
+@cache
+def _template() -> bytes:
+    return files("bpu_reports.render.templates").joinpath("report.typ").read_bytes()
+
+
+@cache
+def _compiler() -> typst.Compiler:
+    """One compiler per process: finding the fonts costs more than a report. Matplotlib's
+    own fonts first (what the charts were measured with), then the system's."""
+    import matplotlib
+
+    bundled = Path(matplotlib.get_data_path()) / "fonts" / "ttf"
+    return typst.Compiler(font_paths=typst.Fonts(font_paths=[str(bundled)]))
+
+
+def _raster(pdf: bytes) -> bytes:
+    """One page of PDF as a PNG (poppler's ``pdftoppm``)."""
+    done = subprocess.run(
+        ["pdftoppm", "-png", "-r", str(RASTER_DPI), "-singlefile"],
+        input=pdf,
+        capture_output=True,
+        check=True,
+    )
+    return done.stdout

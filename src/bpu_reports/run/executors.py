@@ -118,14 +118,16 @@ def _local_worker_started() -> None:
 
 
 def _ready() -> None:
-    """Import the report modules (papermill, nbconvert, WeasyPrint) and start this process's
-    kernel fork server (``run.kernels``), both kept for every later job of the process. Run
+    """Import the report modules (papermill, nbconvert, Typst), find the fonts the PDFs are
+    typeset with, and start this process's kernel fork server (``run.kernels``), all kept
+    for every later job of the process. Run
     in the process's main thread: the fork server's parent-death signal follows the thread
     that started it."""
     from bpu_reports.render import html, pdf, workbook
     from bpu_reports.run import job, kernels
 
-    del job, html, pdf, workbook  # imported for their modules: the first report does not pay
+    del job, html, workbook  # imported for their modules: the first report does not pay
+    pdf.ready()
     if kernels.enabled():
         kernels.start_server()  # started now, reused by every report of this process
 

@@ -1,0 +1,157 @@
+"""The printed report (``render.pdf``: the print HTML read as a tree by ``render.typeset``,
+laid out by ``templates/report.typ``), read back with pypdf: the contents' page numbers, the
+running header and page n of N, rows never split, text from the data kept as text (never
+markup), and outputs the layout has no form for laid out apart, never lost."""
+
+from __future__ import annotations
+
+import base64
+import io
+import re
+
+from matplotlib.figure import Figure
+from pypdf import PdfReader
+
+from bpu_reports.render import pdf, typeset
+
+
+def page(body: str, *, cover: bool = True, lang: str = "id") -> str:
+    """A print HTML as ``render.html`` writes it: a cover (the office's running name and the
+    period), then ``body``."""
+    head = (
+        '<header class="bpu-cover"><p class="bpu-org">BPJS Ketenagakerjaan</p>'
+        "<h1>Laporan Bulanan Peserta BPU</h1>"
+        '<p class="bpu-office" data-running="KC Contoh (CTH)">KC Contoh (CTH)</p>'
+        '<p class="bpu-period">Juli 2017</p>'
+        '<div class="bpu-watermark">DATA DEMO</div></header>'
+        if cover
+        else ""
+    )
+    return (
+        f'<!DOCTYPE html><html lang="{lang}"><head><title>KC Contoh — Juli 2017</title></head>'
+        f'<body class="print"><main class="bpu-report">{head}{body}</main></body></html>'
+    )
+
+
+def texts(data: bytes) -> list[str]:
+    return [" ".join(p.extract_text().split()) for p in PdfReader(io.BytesIO(data)).pages]
+
+
+def section(anchor: str, title: str, paragraphs: int) -> str:
+    filler = "".join(
+        f"<p>Paragraf {anchor} nomor {i}: isi yang cukup panjang untuk mengisi halaman.</p>"
+        for i in range(paragraphs)
+    )
+    return f'<section class="bpu-prose"><h2 id="{anchor}">{title}</h2>{filler}</section>'
+
+
+def test_the_contents_give_each_section_s_page_and_the_pages_their_header():
+    toc = (
+        '<div class="bpu-output"><nav class="bpu-toc"><h2 class="bpu-toc-title">Daftar isi</h2>'
+        '<ol><li><a href="#satu">Bagian satu</a></li><li><a href="#dua">Bagian dua</a></li>'
+        "</ol></nav></div>"
+    )
+    data = pdf.to_pdf(
+        page(toc + section("satu", "Bagian satu", 70) + section("dua", "Bagian dua", 5)).replace(
+            '<div class="bpu-watermark">DATA DEMO</div>', ""
+        )
+    )
+    pages = texts(data)
+    starts = {
+        title: next(i + 1 for i, t in enumerate(pages) if f"{title} Paragraf {anchor} nomor 0" in t)
+        for anchor, title in (("satu", "Bagian satu"), ("dua", "Bagian dua"))
+    }
+    assert starts["Bagian satu"] == 2  # the contents end the cover's page
+    assert starts["Bagian dua"] > 2
+    first = pages[0]
+    for title, number in starts.items():
+        assert re.search(rf"{title}[ .]*{number}\b", first), (title, number, first)
+    total = len(pages)
+    assert total >= 3
+    for number, text in enumerate(pages, 1):
+        assert f"Halaman {number} dari {total}" in text
+        assert "TERBATAS" in text  # the classification line
+        assert text.startswith("KC Contoh (CTH) Juli 2017") == (number > 1)
+
+
+def test_text_from_the_data_is_never_markup():
+    """Typst's markup characters, a function call and a label in a name from the data are
+    printed as they are written."""
+    tricky = [
+        '#read("/etc/passwd")',
+        "$x^2$",
+        "*tebal* _miring_",
+        "<label> @ref",
+        "[kurung] // bukan komentar",
+        "\\ garis = judul",
+        '#{"eval"}',
+    ]
+    body = "".join(f"<p>{t.replace('<', '&lt;').replace('>', '&gt;')}</p>" for t in tricky)
+    text = " ".join(texts(pdf.to_pdf(page(body))))
+    for t in tricky:
+        assert t in text, t
+    assert "root:" not in text
+
+
+def test_a_long_table_repeats_its_header_and_never_splits_a_row():
+    rows = "".join(
+        f'<tr><td class="txt">Baris {i} awal<br>Baris {i} akhir</td><td class="num">{i}</td></tr>'
+        for i in range(120)
+    )
+    table = (
+        '<div class="bpu-output"><div class="bpu-table-wrap long"><table class="bpu-table">'
+        '<thead><tr><th class="txt">Kolom nama</th><th class="num">Nilai</th></tr></thead>'
+        f"<tbody>{rows}</tbody></table></div></div>"
+    )
+    pages = texts(pdf.to_pdf(page(table, cover=False)))
+    assert len(pages) >= 3
+    for number, text in enumerate(pages, 1):
+        assert "Kolom nama Nilai" in text, number  # the header on every page
+    for i in range(120):
+        where = [n for n, t in enumerate(pages) if f"Baris {i} awal" in t]
+        assert where and all(f"Baris {i} akhir" in pages[n] for n in where), i
+
+
+def test_an_output_without_a_form_in_the_layout_is_laid_out_apart_and_kept():
+    """An analyst's styled HTML (inline styles, a ``<style>``, an unknown element) is laid
+    out by WeasyPrint at the text width: its text is in the PDF, as text; in the archival
+    PDF it is a picture (PDF/A embeds no PDF)."""
+    styled = (
+        '<div class="bpu-output"><style>.x { color: red }</style>'
+        '<div class="x" style="border: 1px solid red">Keluaran bergaya 4.321</div>'
+        "<details><summary>Ringkas</summary>Isi rinci</details></div>"
+    )
+    html = page(section("a", "Bagian", 1) + styled)
+    read = typeset.read(html)
+    assert read.foreign == 1 and any(p.endswith(".pdf") for p in read.files)
+    text = " ".join(texts(pdf.to_pdf(html)))
+    assert "Keluaran bergaya 4.321" in text and "Bagian" in text
+    archive = pdf.write_archive(pdf.layout(html), {"figures.json": b"{}"})
+    reader = PdfReader(io.BytesIO(archive))
+    assert "Keluaran bergaya" not in " ".join(p.extract_text() for p in reader.pages)
+    images = [img for p in reader.pages for img in p.images]
+    assert images  # the output, as a picture
+
+
+def test_a_png_chart_of_the_analyst_is_printed():
+    fig = Figure(figsize=(4, 2))
+    fig.add_subplot().plot([1, 2, 3], [3, 1, 2])
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=80)
+    encoded = base64.b64encode(buffer.getvalue()).decode("ascii")
+    html = page(
+        f'<figure class="bpu-chart"><img alt="" src="data:image/png;base64,{encoded}"></figure>'
+    )
+    reader = PdfReader(io.BytesIO(pdf.to_pdf(html)))
+    (image,) = [img for p in reader.pages for img in p.images]
+    assert image.image.size == (320, 160)
+
+
+def test_the_demo_watermark_is_on_every_page():
+    html = page(section("a", "Bagian", 90))
+    pages = texts(pdf.to_pdf(html))
+    assert len(pages) >= 2 and all("DATADEMO" in t.replace(" ", "") for t in pages)
+    plain = page(section("a", "Bagian", 2)).replace(
+        '<div class="bpu-watermark">DATA DEMO</div>', ""
+    )
+    assert "DATADEMO" not in "".join(texts(pdf.to_pdf(plain))).replace(" ", "")
