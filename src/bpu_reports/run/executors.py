@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import concurrent.futures as cf
 import functools
+import gc
 import multiprocessing
 import os
 from collections.abc import Callable, Iterator, Sequence
@@ -128,6 +129,7 @@ def _ready() -> None:
 
     del job, html, workbook  # imported for their modules: the first report does not pay
     pdf.ready()
+    gc.freeze()  # the imports live as long as the process: the collector need not walk them
     if kernels.enabled():
         kernels.start_server()  # started now, reused by every report of this process
 

@@ -32,6 +32,7 @@ when it dies.
 from __future__ import annotations
 
 import atexit
+import gc
 import importlib.util
 import json
 import os
@@ -259,6 +260,10 @@ def serve(reply_fd: int) -> None:
     if sys.path and Path(sys.path[0]) == Path(__file__).parent:
         del sys.path[0]
     preloaded = Preloaded()
+    # What the preload made lives as long as every kernel: out of the collector's sight, a
+    # kernel's collections do not walk the 150 000 objects of its imports again and again
+    # (a report's charts: 0,44 → 0,31 s), nor write to the pages it shares with the server.
+    gc.freeze()
     replies = os.fdopen(reply_fd, "w", buffering=1)
     channels = [reply_fd]  # stdin (the requests) is replaced in the kernel
     children = Children()
