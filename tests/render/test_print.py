@@ -8,7 +8,11 @@ from __future__ import annotations
 import base64
 import io
 import re
+import subprocess
+from itertools import pairwise
 
+import numpy as np
+import pandas as pd
 from matplotlib.figure import Figure
 from pypdf import PdfReader
 
@@ -155,3 +159,70 @@ def test_the_demo_watermark_is_on_every_page():
         '<div class="bpu-watermark">DATA DEMO</div>', ""
     )
     assert "DATADEMO" not in "".join(texts(pdf.to_pdf(plain))).replace(" ", "")
+
+
+# 200 × 100 pt, the right half red, a label as text
+CHART = (
+    '<svg xmlns="http://www.w3.org/2000/svg" width="200pt" height="100pt" '
+    'viewBox="0 0 200 100"><title>Uji</title>'
+    '<rect x="0" y="0" width="200" height="100" fill="#ffffff"/>'
+    '<rect x="100" y="0" width="100" height="100" fill="#ff0000"/>'
+    '<text x="10" y="50" font-family="DejaVu Sans" font-size="12">Aktif 16.800</text></svg>'
+)
+
+
+def test_a_chart_is_drawn_as_vector_with_its_text_as_text():
+    html = page(f'<figure class="bpu-chart">{CHART}</figure>', cover=False)
+    reader = PdfReader(io.BytesIO(pdf.to_pdf(html)))
+    assert "Aktif 16.800" in reader.pages[0].extract_text()
+    assert not [img for p in reader.pages for img in p.images]  # drawn, not a picture
+
+
+def test_a_drawing_typst_refuses_is_laid_out_apart_and_the_report_printed(caplog):
+    """An ``<image>`` whose file does not exist stops Typst: that drawing alone is laid out
+    by WeasyPrint (which skips the missing image), with a warning; the PDF and the archive
+    are written."""
+    broken = CHART.replace("</svg>", '<image href="missing.png" width="5" height="5"/></svg>')
+    html = page(f'<figure class="bpu-chart">{broken}</figure><p>Sesudah grafik</p>')
+    text = " ".join(texts(pdf.to_pdf(html)))
+    assert "Aktif 16.800" in text and "Sesudah grafik" in text
+    assert "laid out by WeasyPrint" in caplog.text
+    archive = pdf.write_archive(pdf.layout(html), {"figures.json": b"{}"})
+    assert "Sesudah grafik" in " ".join(texts(archive))
+
+
+def test_an_svg_holding_another_svg_is_laid_out_apart():
+    nested = CHART.replace("</svg>", '<svg x="0" y="0" width="5" height="5"></svg></svg>')
+    read = typeset.read(page(f'<figure class="bpu-chart">{nested}</figure>'))
+    assert read.svgs == {} and read.foreign == 1
+    assert "Aktif 16.800" in " ".join(texts(pdf.to_pdf(page(f"<figure>{nested}</figure>"))))
+
+
+def test_a_dataframe_wider_than_the_page_wraps_in_its_columns():
+    """25 columns of large numbers (an analyst's wide DataFrame): every cell's text stays
+    inside the text width and no two words overlap; each number is still all there."""
+    frame = pd.DataFrame(
+        np.arange(5 * 25).reshape(5, 25) * 1234567.0,
+        columns=[f"kolom_nomor_{i}" for i in range(25)],
+    )
+    data = pdf.to_pdf(page(f'<div class="bpu-output">{frame.to_html()}</div>', cover=False))
+    boxes = subprocess.run(
+        ["pdftotext", "-bbox", "-", "-"], input=data, capture_output=True, check=True
+    ).stdout.decode()
+    words = [
+        (float(x0), float(y0), float(x1), w)
+        for x0, y0, x1, w in re.findall(
+            r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="[\d.]+">([^<]+)</word>',
+            boxes,
+        )
+    ]
+    right = (210 - 17) * 72 / 25.4
+    assert words and max(x1 for _, _, x1, _ in words) <= right + 0.5
+    lines: dict[float, list[tuple[float, float]]] = {}
+    for x0, y0, x1, _ in words:
+        lines.setdefault(round(y0, 1), []).append((x0, x1))
+    for spans in lines.values():
+        spans.sort()
+        assert all(b[0] >= a[1] - 0.5 for a, b in pairwise(spans))
+    flat = "".join(texts(data)).replace(" ", "")
+    assert "153086308.0" in flat  # 124 × 1234567, wrapped but whole

@@ -14,7 +14,7 @@ import logging
 import subprocess
 import tempfile
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from functools import cache
 from importlib.resources import files
 from pathlib import Path
@@ -51,6 +51,18 @@ def layout(html: str, *, base_url: str | None = None) -> Layout:
     return Layout(typeset.read(html, css=foreign.stylesheet()))
 
 
+def _draws(svg: str) -> bool:
+    """Whether Typst draws ``svg`` (it stops at an image it cannot load, bad XML, …)."""
+    try:
+        _compiler().compile(input=_ONE_DRAWING, sys_inputs={"d": svg})
+    except Exception:  # typst raises its own error types
+        return False
+    return True
+
+
+_ONE_DRAWING = b'#image(bytes(sys.inputs.at("d")), format: "svg")'
+
+
 def write(document: Layout) -> bytes:
     """The PDF bytes of ``document``."""
     return _compile(document)
@@ -66,21 +78,15 @@ def write_archive(
     name → bytes; JSON) embedded as an associated file of the document whose relationship
     is ``Data`` (the figures the pages show). ``description`` describes it."""
     ((name, data),) = attachments.items()
-    pictures = {
-        path: _raster(pdf) if path.endswith(".pdf") else pdf
-        for path, pdf in document.document.files.items()
-    }
-    archived = replace(document.document, files=pictures)
     extra = {
-        "raster": bool(pictures),
         "attachment": {
             "name": name,
             "mime": "application/json" if name.endswith(".json") else "application/octet-stream",
             "description": description or name,
-        },
+        }
     }
     return _compile(
-        replace(document, document=archived),
+        document,
         meta=extra,
         inputs={"attachment": data.decode("utf-8")},
         standards=[ARCHIVE_VARIANT],
@@ -120,14 +126,39 @@ def _compile(
         },
         "body": doc.body,
     }
-    sys_inputs = {"tree": json.dumps(tree, ensure_ascii=False), **doc.svgs, **(inputs or {})}
-    kwargs: dict[str, Any] = {"sys_inputs": sys_inputs}
+    kwargs: dict[str, Any] = {}
     if standards:
         kwargs["pdf_standards"] = standards
     try:
-        if doc.files:
+        return _typeset(doc, tree, inputs or {}, kwargs)
+    except PrintFailed:
+        # a drawing Typst cannot draw (an analyst's SVG linking an image file, a malformed
+        # one) is laid out apart by WeasyPrint instead, with a warning: the report is printed
+        refused = {name for name, svg in doc.svgs.items() if not _draws(svg)}
+        if not refused:
+            raise
+        log.warning("%d drawing(s) laid out by WeasyPrint: Typst cannot draw them", len(refused))
+        typeset.without_drawings(doc, refused, foreign.stylesheet())
+        return _typeset(doc, tree, inputs or {}, kwargs)
+
+
+def _typeset(
+    doc: typeset.Document, tree: dict[str, Any], inputs: dict[str, str], kwargs: dict[str, Any]
+) -> bytes:
+    files = doc.files
+    if kwargs.get("pdf_standards") and files:  # PDF/A embeds no PDF: outputs as pictures
+        files = {
+            path: _raster(data) if path.endswith(".pdf") else data for path, data in files.items()
+        }
+        tree = {**tree, "meta": {**tree["meta"], "raster": True}}
+    kwargs = {
+        **kwargs,
+        "sys_inputs": {"tree": json.dumps(tree, ensure_ascii=False), **doc.svgs, **inputs},
+    }
+    try:
+        if files:
             with tempfile.TemporaryDirectory(prefix="bpu-print-") as root:
-                for path, data in doc.files.items():
+                for path, data in files.items():
                     Path(root, path.lstrip("/")).write_bytes(data)
                 pdf = _compiler().compile(input=_template(), root=root, **kwargs)
         else:

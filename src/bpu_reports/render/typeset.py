@@ -119,7 +119,9 @@ class _Reader:
                 pass
             else:
                 node = self.node(child, pre)
-                if node is not None:
+                if isinstance(node, list):  # an output's parts, in the flow of the report
+                    out.extend(node)
+                elif node is not None:
                     out.append(node)
             if child.tail:
                 out.append(_text(child.tail, pre))
@@ -143,7 +145,7 @@ class _Reader:
         if "bpu-output" in classes:  # an analyst's HTML output: laid out here if it can be
             if _foreign(element):
                 return self.laid_apart(element)
-            return {"t": "div", "c": [], "a": {}, "k": self.children(element, pre)}
+            return self.children(element, pre)
         if _foreign(element):
             return self.laid_apart(element)
         attrs = {k: v for k, v in element.attrib.items() if k in KEPT}
@@ -183,14 +185,37 @@ class _Reader:
         for name, svg in self.doc.svgs.items():  # the drawings set aside go back in
             empty = re.compile(rf'<svg\b[^>]*\bid="{name}"[^>]*>\s*</svg>')
             html = empty.sub(_literally(svg), html)
-        pages = foreign.lay_out(html, self.css)
-        self.doc.foreign += 1
-        parts = []
-        for i, page in enumerate(pages):
-            path = f"/foreign-{self.doc.foreign}-{i}.pdf"
-            self.doc.files[path] = page.pdf
-            parts.append({"src": path, "height": page.height_pt})
-        return {"t": "foreign", "c": [], "a": {"pages": parts}, "k": []}
+        return apart(self.doc, html, self.css)
+
+
+def apart(doc: Document, html: str, css: str) -> dict[str, Any]:
+    """The ``foreign`` node of ``html`` laid out by WeasyPrint, its pages added to
+    ``doc``'s files."""
+    pages = foreign.lay_out(html, css)
+    doc.foreign += 1
+    parts = []
+    for i, page in enumerate(pages):
+        path = f"/foreign-{doc.foreign}-{i}.pdf"
+        doc.files[path] = page.pdf
+        parts.append({"src": path, "height": page.height_pt})
+    return {"t": "foreign", "c": [], "a": {"pages": parts}, "k": []}
+
+
+def without_drawings(doc: Document, names: set[str], css: str) -> None:
+    """``doc`` with the drawings ``names`` (ones Typst refused) laid out apart instead."""
+
+    def mend(nodes: list[Any]) -> None:
+        for i, node in enumerate(nodes):
+            if not isinstance(node, dict):
+                continue
+            if node["t"] == "svg" and node["a"].get("src") in names:
+                nodes[i] = apart(doc, doc.svgs[node["a"]["src"]], css)
+            else:
+                mend(node["k"])
+
+    mend(doc.body)
+    for name in names:
+        doc.svgs.pop(name, None)
 
 
 def _literally(text: str) -> Callable[[re.Match[str]], str]:
