@@ -230,7 +230,7 @@ def run_report(
     title = title or f"{code} {period}"
 
     # Imported where a report is rendered, not with this module: a batch whose reports are
-    # all unchanged never loads nbconvert's exporters or WeasyPrint (≈ 1,2 s).
+    # all unchanged never loads nbconvert's exporters or the PDF's typesetter.
     from bpu_reports.render import pdf, workbook
     from bpu_reports.render.html import to_html
 
