@@ -9,6 +9,7 @@ import base64
 import io
 import re
 import subprocess
+import time
 from itertools import pairwise
 
 import numpy as np
@@ -226,3 +227,13 @@ def test_a_dataframe_wider_than_the_page_wraps_in_its_columns():
         assert all(b[0] >= a[1] - 0.5 for a, b in pairwise(spans))
     flat = "".join(texts(data)).replace(" ", "")
     assert "153086308.0" in flat  # 124 × 1234567, wrapped but whole
+
+
+def test_the_same_report_gives_the_same_pdf_bytes():
+    """No date and no random identifier in the A4 PDF: typeset again a second later, the
+    same report is the same file (the manifest and the delivery ledger compare sha256)."""
+    html = page(section("a", "Bagian", 3))
+    first = pdf.to_pdf(html)
+    time.sleep(1.1)
+    assert pdf.to_pdf(html) == first
+    assert b"/CreationDate" not in first
