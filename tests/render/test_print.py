@@ -237,3 +237,36 @@ def test_the_same_report_gives_the_same_pdf_bytes():
     time.sleep(1.1)
     assert pdf.to_pdf(html) == first
     assert b"/CreationDate" not in first
+
+
+def test_printing_writes_no_file(monkeypatch):
+    """A PNG and an output laid out apart reach Typst as bytes: printing (the PDF and the
+    archive) makes no file, not even a temporary one. (WeasyPrint is imported first: its
+    import asks ``ctypes.util.find_library``, which runs the C compiler on a temporary
+    file, once per process.)"""
+    import tempfile
+
+    import weasyprint
+
+    del weasyprint
+    made: list[str] = []
+    for name in ("mkdtemp", "mkstemp", "NamedTemporaryFile", "TemporaryFile"):
+        real = getattr(tempfile, name)
+
+        def spy(*args, _real=real, _name=name, **kwargs):
+            made.append(_name)
+            return _real(*args, **kwargs)
+
+        monkeypatch.setattr(tempfile, name, spy)
+    fig = Figure(figsize=(2, 1))
+    fig.add_subplot().plot([1, 2], [2, 1])
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=50)
+    encoded = base64.b64encode(buffer.getvalue()).decode("ascii")
+    html = page(
+        f'<figure class="bpu-chart"><img alt="" src="data:image/png;base64,{encoded}"></figure>'
+        '<div class="bpu-output"><div style="color: red">Keluaran bergaya</div></div>'
+    )
+    assert "Keluaran bergaya" in " ".join(texts(pdf.to_pdf(html)))
+    assert pdf.write_archive(pdf.layout(html), {"figures.json": b"{}"})
+    assert made == []

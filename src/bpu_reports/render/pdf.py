@@ -12,7 +12,6 @@ from __future__ import annotations
 import json
 import logging
 import subprocess
-import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
@@ -153,18 +152,20 @@ def _typeset(
             path: _raster(data) if path.endswith(".pdf") else data for path, data in files.items()
         }
         tree = {**tree, "meta": {**tree["meta"], "raster": True}}
+    # images and outputs laid out apart go in as JSON arrays of bytes, not as files: nothing
+    # is written outside the output folder, not even to a temporary one
+    binary = {path: json.dumps(list(data), separators=(",", ":")) for path, data in files.items()}
     kwargs = {
         **kwargs,
-        "sys_inputs": {"tree": json.dumps(tree, ensure_ascii=False), **doc.svgs, **inputs},
+        "sys_inputs": {
+            "tree": json.dumps(tree, ensure_ascii=False),
+            **doc.svgs,
+            **binary,
+            **inputs,
+        },
     }
     try:
-        if files:
-            with tempfile.TemporaryDirectory(prefix="bpu-print-") as root:
-                for path, data in files.items():
-                    Path(root, path.lstrip("/")).write_bytes(data)
-                pdf = _compiler().compile(input=_template(), root=root, **kwargs)
-        else:
-            pdf = _compiler().compile(input=_template(), **kwargs)
+        pdf = _compiler().compile(input=_template(), **kwargs)
     except Exception as exc:  # typst raises its own error types
         first = str(exc).strip().splitlines()[:1]
         raise PrintFailed(f"the PDF could not be typeset: {first[0] if first else exc}") from exc

@@ -58,7 +58,7 @@ _DATA_URI = re.compile(r"^data:image/(png|jpeg|jpg|gif);base64,(.*)$", re.S)
 @dataclass
 class Document:
     """A print HTML as the template reads it: the tree, the SVG drawings (by name), the
-    binary files it refers to (by path inside the compile's root), and the words the page
+    images and outputs laid out apart it refers to (bytes, by name), and the words the page
     layout shows (office, period) found in the cover."""
 
     body: list[Any]
@@ -177,7 +177,8 @@ class _Reader:
             return None
         path = f"/img-{len(self.doc.files)}.{match.group(1)}"
         self.doc.files[path] = data
-        return {"t": "img", "c": [], "a": {"src": path}, "k": []}
+        kind = {"jpeg": "jpg"}.get(match.group(1), match.group(1))
+        return {"t": "img", "c": [], "a": {"src": path, "format": kind}, "k": []}
 
     def laid_apart(self, element: ET.Element) -> Any:
         """``element`` laid out by WeasyPrint at the text width, its pages as PDF files."""
