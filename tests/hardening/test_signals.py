@@ -10,6 +10,7 @@ and the batch must say in one line what it did and did not do.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -18,6 +19,7 @@ import subprocess
 import sys
 import time
 import uuid
+from collections.abc import Iterator
 from pathlib import Path
 
 import openpyxl
@@ -64,6 +66,18 @@ def _ok_entries(out: Path) -> dict[str, dict]:
     except (OSError, ValueError):
         return {}
     return {e["key"]: e for e in data["reports"] if e["status"] == "ok"}
+
+
+@contextlib.contextmanager
+def _reaped(process: subprocess.Popen) -> Iterator[subprocess.Popen]:
+    """``process``, killed with its process group if it still runs when the block ends (a
+    failed assertion leaves nothing behind)."""
+    try:
+        yield process
+    finally:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.communicate()
 
 
 def _start(argv: list[str], marker: str = "", **env: str) -> subprocess.Popen:
@@ -116,17 +130,13 @@ def test_a_signal_stops_the_batch_cleanly(bali_db, tmp_path, signum, exit_code, 
     finished kept, nothing half-written; the next run does the rest."""
     out, spec, marker = tmp_path / "out", _spec(tmp_path), uuid.uuid4().hex
     batch = _generate(bali_db, out, spec, marker)
-    try:
+    with _reaped(batch):
         _wait_for_dps(batch, out, marker)
         if to_group:
             os.killpg(batch.pid, signum)
         else:
             batch.send_signal(signum)
         _, err = batch.communicate(timeout=60)
-    finally:
-        if batch.poll() is None:
-            os.killpg(batch.pid, signal.SIGKILL)
-            batch.communicate()
 
     assert batch.returncode == exit_code, err
     assert err.strip().splitlines() == ["interrupted: 1 done, 3 not run; run again to finish"]
@@ -162,7 +172,7 @@ def test_a_signal_stops_a_single_run_cleanly(bali_db, tmp_path):
         "--period", "2017-07", "--format", "html", "-p", "hang_on=JMB",
     ]  # fmt: skip
     one = _start(argv, marker)
-    try:
+    with _reaped(one):
         deadline = time.monotonic() + 120
         while len(_processes(marker)) < 3:  # the command, its kernel server, the kernel
             assert one.poll() is None, one.communicate()
@@ -171,10 +181,6 @@ def test_a_signal_stops_a_single_run_cleanly(bali_db, tmp_path):
         time.sleep(3)  # the kernel is in the sleeping cell
         one.send_signal(signal.SIGTERM)
         stdout, err = one.communicate(timeout=60)
-    finally:
-        if one.poll() is None:
-            os.killpg(one.pid, signal.SIGKILL)
-            one.communicate()
     assert one.returncode == 143, err
     assert stdout == ""
     assert err.strip().splitlines() == ["interrupted: 0 done, 1 not run; run again to finish"]
@@ -188,14 +194,10 @@ def test_a_killed_batch_takes_its_workers_and_kernels_with_it(bali_db, tmp_path)
     next run sweeps the work folder and finishes the month."""
     out, spec, marker = tmp_path / "out", _spec(tmp_path), uuid.uuid4().hex
     batch = _generate(bali_db, out, spec, marker)
-    try:
+    with _reaped(batch):
         _wait_for_dps(batch, out, marker)
         batch.kill()
         batch.communicate(timeout=30)  # and close its pipes
-    finally:
-        if batch.poll() is None:
-            os.killpg(batch.pid, signal.SIGKILL)
-            batch.communicate()
     assert batch.returncode == -signal.SIGKILL
     assert _all_gone_within_10_s(marker)
     assert (out / "2017-07" / ".work").exists()  # nothing could clean up ...
@@ -218,7 +220,7 @@ def test_a_signal_stops_a_demo_build_and_leaves_the_warehouse_as_it_was(
     before = hashlib.sha256(db.read_bytes()).hexdigest()
     argv = ["--db", str(db), "db", "init", "--demo", "--scale", "national", "--until", "2018-12"]
     build = _start(argv)
-    try:
+    with _reaped(build):
         deadline = time.monotonic() + 120
         while not list(tmp_path.glob(".w.duckdb.*.building*")):
             assert build.poll() is None, build.communicate()
@@ -228,10 +230,6 @@ def test_a_signal_stops_a_demo_build_and_leaves_the_warehouse_as_it_was(
         assert build.poll() is None, "the build ended before the signal"
         build.send_signal(signum)
         stdout, err = build.communicate(timeout=60)
-    finally:
-        if build.poll() is None:
-            os.killpg(build.pid, signal.SIGKILL)
-            build.communicate()
     assert build.returncode == exit_code, err
     assert stdout == ""
     assert err.strip().splitlines() == [f"interrupted: {db} was not changed; run the command again"]
