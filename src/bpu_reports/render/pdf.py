@@ -45,7 +45,7 @@ class Layout:
     document: typeset.Document
 
 
-def layout(html: str, *, base_url: str | None = None) -> Layout:
+def layout(html: str) -> Layout:
     """``html`` (the print variant of ``render.html.to_html``) read for typesetting."""
     return Layout(typeset.read(html, css=foreign.stylesheet()))
 
@@ -99,9 +99,9 @@ def ready() -> None:
     _template()
 
 
-def to_pdf(html: str, *, base_url: str | None = None) -> bytes:
+def to_pdf(html: str) -> bytes:
     """The PDF bytes of ``html`` (A4, laid out by the report template)."""
-    return write(layout(html, base_url=base_url))
+    return write(layout(html))
 
 
 def _compile(
