@@ -3,10 +3,11 @@ national demo warehouse, HTML + PDF (bench/national-month.yaml), then the same c
 with nothing changed.
 
     .venv/bin/python bench/national.py [--db /tmp/bpu-national.duckdb] [--workers N]
-        [--period 2017-07] [--executor local|dask] [--scheduler tcp://…]
+        [--period 2017-07] [--executor local|dask] [--scheduler tcp://…] [--scaling]
 
 Prints wall time and the peak resident memory of the whole process tree (sampled), each
-beside its target.
+beside its target. ``--scaling`` runs the month with 1 worker, then with 2, each into a folder
+of its own, and prints how many times faster 2 workers were (target ≥ 1,8×).
 """
 
 from __future__ import annotations
@@ -75,6 +76,7 @@ def main() -> None:
     parser.add_argument("--spec", type=Path, default=ROOT / "bench" / "national-month.yaml")
     parser.add_argument("--executor", default="local")
     parser.add_argument("--scheduler", default=None)
+    parser.add_argument("--scaling", action="store_true", help="1 worker, then 2")
     args = parser.parse_args()
     if not args.db.exists():
         subprocess.run(
@@ -90,8 +92,43 @@ def main() -> None:
             ],
             check=True,
         )
+    if args.scaling:
+        scaling(args)
+        return
     out = args.out or Path(tempfile.mkdtemp(prefix="bpu-national-"))
-    cmd = [
+    wall, peak = run(command(args, out, args.workers))
+    reports = len(list(out.glob(f"{args.period}/*/*.pdf")))
+    print(
+        f"national month {args.period}, {args.executor}, {args.workers or 'default'} workers: "
+        f"{reports} "
+        f"reports (HTML + PDF) in {wall / 60:.2f} min ({wall / max(reports, 1):.2f} s/report, "
+        f"{reports / wall:.2f} reports/s), peak RSS {peak:.0f} MB   target ≤ 3 min: "
+        f"{'yes' if wall <= 180 else 'NO'}"
+    )
+    again, peak2 = run(command(args, out, args.workers))
+    print(
+        f"unchanged re-run: {again:.1f} s, peak RSS {peak2:.0f} MB   target ≤ 5 s: "
+        f"{'yes' if again <= 5 else 'NO'}; output in {out}"
+    )
+
+
+def scaling(args: argparse.Namespace) -> None:
+    """The month with 1 worker, then 2, side by side: the throughput 2 workers add."""
+    walls = {}
+    for workers in (1, 2):
+        with tempfile.TemporaryDirectory(prefix="bpu-national-") as tmp:
+            walls[workers], _ = run(command(args, Path(tmp), workers))
+            reports = len(list(Path(tmp).glob(f"{args.period}/*/*.pdf")))
+        print(
+            f"national month {args.period}, {workers} worker(s): {reports} reports in "
+            f"{walls[workers] / 60:.2f} min ({reports / walls[workers]:.2f} reports/s)"
+        )
+    ratio = walls[1] / walls[2]
+    print(f"2 workers vs 1 worker: {ratio:.2f}x   target ≥ 1.8x: {'yes' if ratio >= 1.8 else 'NO'}")
+
+
+def command(args: argparse.Namespace, out: Path, workers: int | None) -> list[str]:
+    return [
         str(BIN / "bpu-reports"),
         "--quiet",
         "--db",
@@ -105,25 +142,11 @@ def main() -> None:
         str(args.spec),
         "--scope",
         "all",
-        *(["--workers", str(args.workers)] if args.workers else []),
+        *(["--workers", str(workers)] if workers else []),
         "--executor",
         args.executor,
         *(["--scheduler", args.scheduler] if args.scheduler else []),
     ]
-    wall, peak = run(cmd)
-    reports = len(list(out.glob(f"{args.period}/*/*.pdf")))
-    print(
-        f"national month {args.period}, {args.executor}, {args.workers or 'default'} workers: "
-        f"{reports} "
-        f"reports (HTML + PDF) in {wall / 60:.2f} min ({wall / max(reports, 1):.2f} s/report, "
-        f"{reports / wall:.2f} reports/s), peak RSS {peak:.0f} MB   target ≤ 3 min: "
-        f"{'yes' if wall <= 180 else 'NO'}"
-    )
-    again, peak2 = run(cmd)
-    print(
-        f"unchanged re-run: {again:.1f} s, peak RSS {peak2:.0f} MB   target ≤ 5 s: "
-        f"{'yes' if again <= 5 else 'NO'}; output in {out}"
-    )
 
 
 if __name__ == "__main__":

@@ -22,7 +22,8 @@ ours is imported beyond the preload). Requests are JSON lines on stdin, replies 
 - ``{"op": "poll", "pid": N}`` → ``{"status": null | exit status}`` (``-SIG`` if signalled,
   as ``Popen.returncode``)
 - ``{"op": "signal", "pid": N, "signum": S}`` → ``{"sent": bool}`` (to the kernel's process
-  group; never to a pid the server has already reaped, so never to a reused pid)
+  group; never to a pid the server has already reaped, so never to a reused pid); after
+  SIGKILL the reply waits until the kernel is dead (up to ``KILL_WAIT``)
 
 The server reaps its children only while answering a request, so a pid it has not reported
 dead still belongs to its kernel. It exits at the end of its input; its kernels get SIGKILL
@@ -218,6 +219,11 @@ def _become_kernel(request: dict[str, Any], preloaded: Preloaded, channels: list
             os._exit(code)
 
 
+KILL_WAIT = 1.0
+"""Seconds the server waits for a kernel it sent SIGKILL to: dying takes it a millisecond or
+two; a kernel stuck in the kernel (a hung file system) is left to a later poll."""
+
+
 class Children:
     """The server's kernels: alive until reaped; exit statuses kept once reaped."""
 
@@ -248,7 +254,16 @@ class Children:
                 os.kill(pid, signum)  # the kernel has not called setsid yet
             except OSError:
                 return False
+        if signum == signal.SIGKILL:
+            self.wait(pid, KILL_WAIT)
         return True
+
+    def wait(self, pid: int, seconds: float) -> None:
+        """Reap ``pid`` if it ends within ``seconds``: a kernel shut down is killed, and
+        jupyter_client polls it every 0,1 s until dead; reaped here, the first poll says so."""
+        end = time.monotonic() + seconds
+        while self.poll(pid) is None and time.monotonic() < end:
+            time.sleep(0.001)
 
 
 def serve(reply_fd: int) -> None:
