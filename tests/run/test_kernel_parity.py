@@ -6,7 +6,6 @@ branch report reaches the executed notebook, the HTML and the PDF."""
 
 from __future__ import annotations
 
-import asyncio
 import base64
 import json
 import re
@@ -169,31 +168,6 @@ def test_no_state_of_one_report_reaches_the_next(tmp_path):
     ]
     assert [seen for seen, _ in runs] == [[False, False, 1.5, None]] * 2
     assert runs[0][1] != runs[1][1]
-
-
-def test_a_forked_kernel_reports_its_real_exit_status():
-    """The kernel is the server's child; its exit status (or the signal that ended it) is
-    what the kernel manager sees, as with a Popen."""
-
-    async def status(code: str | None) -> int | None:
-        km = kernels.ForkKernelManager(kernel_name=NATIVE_KERNEL_NAME)
-        await km.start_kernel(extra_arguments=EXTRA)
-        process = km.provisioner.process  # type: ignore[union-attr]
-        assert isinstance(process, kernels.ForkedProcess)
-        client = km.client()
-        client.start_channels()
-        await client.wait_for_ready(timeout=30)
-        if code is None:
-            await km.provisioner.kill()  # type: ignore[union-attr]
-        else:
-            client.execute(code)
-        result = await asyncio.to_thread(process.wait, 30)
-        client.stop_channels()
-        await km.shutdown_kernel(now=True)
-        return result
-
-    assert asyncio.run(status("import os; os._exit(3)")) == 3
-    assert asyncio.run(status(None)) == -9
 
 
 def test_a_seaborn_chart_added_to_the_branch_report_is_published(bali_db, tmp_path):
