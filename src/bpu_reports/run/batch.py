@@ -151,7 +151,6 @@ def generate_range(
     run_spec = spec.load(spec_path)
     if executor not in ("local", "dask"):
         raise executors.ExecutorError(f"--executor {executor!r}: use local or dask")
-    chosen = workers is not None  # else one per core, one more for a large batch
     workers = executors.default_workers() if workers is None else workers
     if workers < 1:
         raise executors.ExecutorError(
@@ -184,7 +183,7 @@ def generate_range(
                         month_started(month, k, len(months))
                     batch = Batch(
                         con, settings, month, run_spec, the_scope, with_regions, info,
-                        workers, executor, scheduler, progress, not chosen,
+                        workers, executor, scheduler, progress,
                     )  # fmt: skip
                     summaries.append(_run_month(batch, force, started))
                     if month_done:
@@ -239,9 +238,6 @@ class Batch:
     executor: str
     scheduler: str | None
     progress: Callable[[dict[str, Any], int, int], None] | None
-    choose_workers: bool = False
-    """``--workers`` was not given: the month's number of reports to run decides
-    (``executors.default_for``)."""
 
     @property
     def folder(self) -> Path:
@@ -262,8 +258,6 @@ class Batch:
             if force or not manifest.is_current(entries.get(j.key), j.fingerprint, out)
         ]
         summary = Summary(period, skipped=len(jobs) - len(todo))
-        if self.choose_workers and self.executor == "local":
-            self.workers = executors.default_for(len(todo), self.workers)
         log.info(
             "generate %s: %d reports, %d to run, %d unchanged; %s executor, %d worker(s)",
             period,

@@ -34,21 +34,14 @@ WORKER_MEMORY = 512 * 2**20
 rendering a report (430 MiB proportional set size measured on the Bali monthly reports)."""
 
 
-EXTRA_WORKERS = 1
-"""Local workers allowed beyond the cores. A worker leaves its core idle while its kernel
-starts and answers: on 2 cores, the batch's CPU time was 158 % of its wall time with 2
-workers and 184 % with 3, which made 38 national branch reports 10 % faster, while 8 Bali
-reports took 7 % longer for the third worker's start-up (docs/benchmarks.md). More contend."""
-
-
 def cap_workers(requested: int) -> tuple[int, str | None]:
-    """``requested`` local workers, or as many as this machine holds, whichever is fewer: its
-    cores and :data:`EXTRA_WORKERS` more, and its available memory; the note says why when
-    it caps. More workers than that only contend for the cores, and more than memory holds
-    swap or meet the out-of-memory killer."""
+    """``requested`` local workers, or as many as this machine's cores and available memory
+    hold, whichever is fewer; the note says why when it caps. One worker keeps a core busy
+    (its kernel and itself take turns), so more workers than cores only contend for them
+    (docs/benchmarks.md), and more than memory holds swap or meet the out-of-memory killer."""
     cores = default_workers()
     available = psutil.virtual_memory().available
-    cap = max(1, min(cores + EXTRA_WORKERS, available // WORKER_MEMORY))
+    cap = max(1, min(cores, available // WORKER_MEMORY))
     if requested <= cap:
         return requested, None
     return cap, (
@@ -56,21 +49,6 @@ def cap_workers(requested: int) -> tuple[int, str | None]:
         f"{available / 2**30:.1f} GiB of memory available, about "
         f"{WORKER_MEMORY / 2**30:.1f} GiB per worker)"
     )
-
-
-EXTRA_FROM = 8
-"""Reports per core to run from which a batch left to choose its workers takes the extra
-one: on 2 cores it made 16 national branch reports 4 % faster, and 8 Bali reports 7 % slower."""
-
-
-def default_for(jobs: int, workers: int) -> int:
-    """The local workers of a batch of ``jobs`` reports to run whose ``--workers`` was left
-    to choose: ``workers`` (one per core, as capped), and :data:`EXTRA_WORKERS` more when
-    there are at least :data:`EXTRA_FROM` reports per core and memory holds them."""
-    if jobs < EXTRA_FROM * default_workers():
-        return workers
-    more, _ = cap_workers(workers + EXTRA_WORKERS)
-    return max(workers, more)
 
 
 def _check_workers(workers: int) -> int:
