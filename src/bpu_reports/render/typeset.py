@@ -142,12 +142,10 @@ class _Reader:
             return self.svg(element)
         if tag in DROPPED:
             return None
-        if "bpu-output" in classes:  # an analyst's HTML output: laid out here if it can be
-            if _foreign(element):
-                return self.laid_apart(element)
-            return self.children(element, pre)
         if _foreign(element):
             return self.laid_apart(element)
+        if "bpu-output" in classes:  # an analyst's HTML output, in the flow of the report
+            return self.children(element, pre)
         attrs = {k: v for k, v in element.attrib.items() if k in KEPT}
         if tag == "img":
             return self.image(element)

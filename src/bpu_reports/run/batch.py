@@ -151,11 +151,7 @@ def generate_range(
     run_spec = spec.load(spec_path)
     if executor not in ("local", "dask"):
         raise executors.ExecutorError(f"--executor {executor!r}: use local or dask")
-    workers = executors.default_workers() if workers is None else workers
-    if workers < 1:
-        raise executors.ExecutorError(
-            f"--workers {workers}: use 1 or more (default: the CPU count)"
-        )
+    workers = executors.check_workers(executors.default_workers() if workers is None else workers)
     out = settings.out
 
     con = store.connect(settings.db)

@@ -51,7 +51,8 @@ def cap_workers(requested: int) -> tuple[int, str | None]:
     )
 
 
-def _check_workers(workers: int) -> int:
+def check_workers(workers: int) -> int:
+    """``workers`` if it is 1 or more; else the one-line refusal (exit 2)."""
     if workers < 1:
         raise ExecutorError(f"--workers {workers}: use 1 or more (default: the CPU count)")
     return workers
@@ -64,7 +65,7 @@ class LocalPool:
     for its imports and fork server."""
 
     def __init__(self, workers: int, jobs: int):
-        _check_workers(workers)
+        check_workers(workers)
         size = max(min(workers, jobs), 1)
         self._pool = cf.ProcessPoolExecutor(
             max_workers=size,
@@ -175,7 +176,7 @@ def run_dask(
     from bpu_reports import __version__
     from bpu_reports.run import job
 
-    _check_workers(workers)
+    check_workers(workers)
     if not calls:
         return
     if lost is None and fn is job.run_job:
